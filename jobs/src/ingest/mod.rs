@@ -1,0 +1,279 @@
+//! Ingest: provider exports → the warehouse's canonical cost table.
+//!
+//! ```text
+//!   PATH ──adapter.discover──▶ Export (files chosen by manifests)
+//!        ──adapter.canonical──▶ one LazyFrame per file (typed, FOCUS-named)
+//!        ──concat + stream────▶ staging, partitioned by (provider, account, period)
+//!        ──commit─────────────▶ partitions replaced in one step; summary from committed data
+//! ```
+
+pub mod aws_cur;
+pub mod canonical;
+pub mod focus;
+pub mod normalize;
+pub mod parse;
+pub mod scan;
+pub mod source;
+mod summary;
+
+use crate::error::{JobError, Result, from_polars};
+use polars::prelude::*;
+use source::InputFile;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use warehouse::schema::COST_TABLE;
+use warehouse::{CommitInfo, FailPoint, Warehouse};
+
+pub use summary::{CurrencyTotals, IngestSummary};
+
+/// The export formats `greenops ingest` understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// FOCUS 1.0–1.3 cost and usage files.
+    Focus,
+    /// AWS Cost and Usage Report: legacy CSV, Athena/Parquet naming, CUR 2.0.
+    AwsCur,
+}
+
+impl SourceKind {
+    /// The name used on the command line and in `x_SourceKind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Focus => "focus",
+            SourceKind::AwsCur => "aws-cur",
+        }
+    }
+
+    fn adapter(self) -> Box<dyn Adapter> {
+        match self {
+            SourceKind::Focus => Box::new(focus::FocusAdapter),
+            SourceKind::AwsCur => Box::new(aws_cur::AwsCurAdapter),
+        }
+    }
+}
+
+/// The files forming one export, as decided by its manifests (or by the path given).
+#[derive(Debug, Clone, Default)]
+pub struct Export {
+    /// Data files, in a deterministic order.
+    pub files: Vec<InputFile>,
+    /// Manifest files that selected them (recorded as sources too).
+    pub manifests: Vec<PathBuf>,
+    /// Facts about the export recorded in the partition manifests.
+    pub properties: BTreeMap<String, serde_json::Value>,
+}
+
+/// Context for mapping one file.
+#[derive(Debug, Clone)]
+pub struct FileContext {
+    /// Run id stamped into `x_IngestRunId`.
+    pub run_id: String,
+}
+
+/// A provider format: which files form an export, and how one file maps onto the canonical table.
+pub trait Adapter: Send + Sync {
+    /// Kind name.
+    fn name(&self) -> &'static str;
+    /// Resolves the path given by the user into the export's files.
+    ///
+    /// # Errors
+    /// Missing paths, unreadable manifests, manifests naming missing files.
+    fn discover(&self, path: &Path) -> Result<Export>;
+    /// Maps one file onto the canonical columns, and returns the partition key expressions
+    /// (provider, billing account, billing period) evaluated on the canonical frame.
+    ///
+    /// # Errors
+    /// [`JobError::BadFile`] when the header is not one this adapter recognises.
+    fn canonical(
+        &self,
+        file: &InputFile,
+        header: &[String],
+        ctx: &FileContext,
+    ) -> Result<LazyFrame>;
+    /// The provider partition value, from the canonical frame.
+    fn provider_key(&self) -> Expr;
+}
+
+/// What to ingest.
+#[derive(Debug, Clone)]
+pub struct IngestRequest {
+    /// Format of the export.
+    pub kind: SourceKind,
+    /// A file, a folder, or a report prefix with manifests.
+    pub path: PathBuf,
+    /// Run id.
+    pub run_id: String,
+    /// Failure injection for crash tests.
+    pub fail_point: Option<FailPoint>,
+}
+
+/// Progress reporting hooks (a progress bar in the CLI).
+pub trait Progress: Send + Sync {
+    /// The export has `files` files totalling `bytes`.
+    fn start(&self, files: usize, bytes: u64);
+    /// `rows` more source rows have been read.
+    fn rows(&self, rows: u64);
+    /// A phase began ("reading", "committing", …).
+    fn phase(&self, name: &str);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize, _: u64) {}
+    fn rows(&self, _: u64) {}
+    fn phase(&self, _: &str) {}
+}
+
+/// Runs one ingest: discover, map, stage, commit, summarise.
+///
+/// # Errors
+/// Bad input (naming file, row and column where known) or warehouse failures. On error nothing
+/// is committed and the previously committed data is untouched.
+pub async fn ingest(
+    warehouse: &Warehouse,
+    request: IngestRequest,
+    progress: Arc<dyn Progress>,
+) -> Result<IngestSummary> {
+    let started = std::time::Instant::now();
+    let adapter = request.kind.adapter();
+    let export = adapter.discover(&request.path)?;
+    if export.files.is_empty() {
+        return Err(JobError::BadPath {
+            path: request.path.clone(),
+            reason: "no data files to ingest".into(),
+        });
+    }
+    progress.start(
+        export.files.len(),
+        export.files.iter().map(|f| f.bytes).sum(),
+    );
+
+    progress.phase("hashing sources");
+    let mut sources = Vec::new();
+    for file in &export.files {
+        sources.push(file.describe()?);
+    }
+    for manifest in &export.manifests {
+        sources.push(InputFile::inspect(manifest)?.describe()?);
+    }
+
+    progress.phase("reading");
+    let ctx = FileContext {
+        run_id: request.run_id.clone(),
+    };
+    let rows_read = Arc::new(AtomicU64::new(0));
+    let mut frames = Vec::new();
+    for file in &export.files {
+        let header = file.header()?;
+        let lf = adapter.canonical(file, &header, &ctx)?;
+        frames.push(count_rows(lf, progress.clone(), rows_read.clone()));
+    }
+    let all = concat(
+        frames,
+        UnionArgs {
+            rechunk: false,
+            parallel: true,
+            ..Default::default()
+        },
+    )?;
+    let keys = [
+        adapter.provider_key(),
+        col("BillingAccountId"),
+        col("BillingPeriodStart").dt().strftime("%Y-%m"),
+    ];
+    let staging = warehouse.staging(COST_TABLE, &request.run_id, request.fail_point)?;
+    let sunk =
+        tokio::task::spawn_blocking(move || staging.sink_partitioned(all, keys).map(|()| staging))
+            .await
+            .map_err(|e| JobError::Polars(PolarsError::ComputeError(e.to_string().into())))?;
+    let staging = match sunk {
+        Ok(staging) => staging,
+        Err(warehouse::WarehouseError::Polars(e)) => {
+            let single = (export.files.len() == 1).then(|| export.files[0].display());
+            return Err(diagnose(
+                e,
+                single.as_deref(),
+                &export.files,
+                adapter.as_ref(),
+                &ctx,
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+
+    progress.phase("committing");
+    let mut properties = export.properties.clone();
+    properties.insert("source_kind".into(), adapter.name().into());
+    let record = warehouse
+        .commit(
+            staging,
+            CommitInfo {
+                sources: sources.clone(),
+                properties,
+            },
+        )
+        .await?;
+
+    progress.phase("summarising");
+    summary::summarise(warehouse, &record, sources, started.elapsed()).await
+}
+
+fn count_rows(lf: LazyFrame, progress: Arc<dyn Progress>, total: Arc<AtomicU64>) -> LazyFrame {
+    // An element-wise pass-through on a column every row has: reports batch sizes as they stream.
+    lf.with_column(col("x_SourceRow").map(
+        move |c| {
+            total.fetch_add(c.len() as u64, Ordering::Relaxed);
+            progress.rows(c.len() as u64);
+            Ok(c)
+        },
+        |_, f| Ok(f.clone()),
+    ))
+}
+
+/// Turns a polars failure into an error naming the file: a bad value already carries file, row
+/// and column; otherwise each file is read on its own to find the one that fails.
+fn diagnose(
+    err: PolarsError,
+    single: Option<&str>,
+    files: &[InputFile],
+    adapter: &dyn Adapter,
+    ctx: &FileContext,
+) -> JobError {
+    let structured = from_polars(err, single);
+    if single.is_some() || matches!(structured, JobError::BadValue { .. }) {
+        return structured;
+    }
+    for file in files {
+        let header = match file.header() {
+            Ok(h) => h,
+            Err(e) => return e,
+        };
+        let check = adapter.canonical(file, &header, ctx).and_then(|lf| {
+            lf.select([len()])
+                .collect_with_engine(Engine::Streaming)
+                .map_err(JobError::from)
+        });
+        if let Err(e) = check {
+            return match e {
+                JobError::Polars(p) => from_polars(p, Some(&file.display())),
+                other => other,
+            };
+        }
+    }
+    structured
+}
+
+/// A fresh, sortable run id: `YYYYMMDDTHHMMSSZ-<8 hex>`.
+pub fn new_run_id(now: chrono::DateTime<chrono::Utc>) -> String {
+    let suffix = uuid::Uuid::now_v7().simple().to_string();
+    format!(
+        "{}-{}",
+        now.format("%Y%m%dT%H%M%SZ"),
+        &suffix[suffix.len() - 8..]
+    )
+}

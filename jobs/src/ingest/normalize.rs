@@ -1,0 +1,233 @@
+//! Normalisation of enumerations and tags to one spelling.
+
+use crate::error::bad_value_polars;
+use polars::prelude::*;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// FOCUS 1.2 allowed values per enumerated column (the spec's spelling).
+pub fn allowed_values(column: &str) -> &'static [&'static str] {
+    match column {
+        "ChargeCategory" => &["Usage", "Purchase", "Tax", "Credit", "Adjustment"],
+        "ChargeClass" => &["Correction"],
+        "ChargeFrequency" => &["One-Time", "Recurring", "Usage-Based"],
+        "PricingCategory" => &["Standard", "Committed", "Dynamic", "Other"],
+        "CommitmentDiscountCategory" => &["Spend", "Usage"],
+        "CommitmentDiscountStatus" | "CapacityReservationStatus" => &["Used", "Unused"],
+        "ServiceCategory" => &[
+            "AI and Machine Learning",
+            "Analytics",
+            "Business Applications",
+            "Compute",
+            "Databases",
+            "Developer Tools",
+            "Multicloud",
+            "Identity",
+            "Integration",
+            "Internet of Things",
+            "Management and Governance",
+            "Media",
+            "Migration",
+            "Mobile",
+            "Networking",
+            "Security",
+            "Storage",
+            "Web",
+            "Other",
+        ],
+        _ => &[],
+    }
+}
+
+/// Maps a value to the spec's spelling, ignoring case, spaces, `-` and `_`
+/// (`usage-based` → `Usage-Based`, `on demand` stays unknown). Unknown values are returned trimmed.
+pub fn canonical_enum(column: &str, value: &str) -> String {
+    let fold = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    let key = fold(value);
+    allowed_values(column)
+        .iter()
+        .find(|v| fold(v) == key)
+        .map_or_else(|| value.trim().to_string(), |v| (*v).to_string())
+}
+
+/// Expression applying [`canonical_enum`] to a text column.
+pub fn enum_expr(raw: Expr, column: &'static str) -> Expr {
+    raw.map(
+        move |c| {
+            let text = c.cast(&DataType::String)?;
+            let out: StringChunked = text
+                .str()?
+                .iter()
+                .map(|v| v.map(|v| canonical_enum(column, v)))
+                .collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
+}
+
+/// The normalised form of a tag key: trimmed, lower-case, whitespace as `_`, and AWS's `user:` /
+/// `user_` prefix for user-defined cost allocation tags removed (so `resourceTags/user:Team`,
+/// `resource_tags_user_team` and a FOCUS `Team` tag agree).
+pub fn normalize_tag_key(raw: &str) -> String {
+    let k = raw.trim().to_lowercase();
+    let k = k
+        .strip_prefix("user:")
+        .or_else(|| k.strip_prefix("user_"))
+        .unwrap_or(&k);
+    k.split_whitespace().collect::<Vec<_>>().join("_")
+}
+
+/// The two JSON columns a tag set becomes: `Tags` (normalised keys) and `x_RawTags` (keys as
+/// exported). Keys that collide after normalisation keep the value of the first raw key in
+/// sorted order. Valueless keys get `true`, as FOCUS asks.
+pub fn tag_pair(raw: Map<String, Value>) -> (Option<String>, Option<String>) {
+    if raw.is_empty() {
+        return (None, None);
+    }
+    let mut normalized = Map::new();
+    for (k, v) in &raw {
+        let v = if v.is_null() {
+            Value::Bool(true)
+        } else {
+            v.clone()
+        };
+        normalized.entry(normalize_tag_key(k)).or_insert(v);
+    }
+    (
+        Some(Value::Object(normalized).to_string()),
+        Some(Value::Object(raw).to_string()),
+    )
+}
+
+/// Expressions for `Tags` and `x_RawTags` from a JSON-object text column (FOCUS `Tags`).
+/// A value that is not a JSON object is a bad value.
+pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
+    let build = |which: usize| {
+        let file: Arc<str> = file.into();
+        let column: Arc<str> = column.into();
+        as_struct(vec![
+            raw.clone().alias("value"),
+            col(super::parse::ROW).cast(DataType::UInt64).alias("row"),
+        ])
+        .map(
+            move |c| {
+                let fields = c.struct_()?.fields_as_series();
+                let text = fields[0].cast(&DataType::String)?;
+                let rows = fields[1].u64()?.clone();
+                let mut out: Vec<Option<String>> = Vec::with_capacity(text.len());
+                for (i, v) in text.str()?.iter().enumerate() {
+                    let parsed = match v.map(str::trim) {
+                        None | Some("") | Some("{}") => None,
+                        Some(s) => match serde_json::from_str::<Value>(s) {
+                            Ok(Value::Object(m)) => Some(m),
+                            _ => {
+                                return Err(bad_value_polars(
+                                    &file,
+                                    rows.get(i).unwrap_or(0),
+                                    &column,
+                                    &format!("{s:?} is not a JSON object"),
+                                ));
+                            }
+                        },
+                    };
+                    let pair = parsed.map(tag_pair).unwrap_or((None, None));
+                    out.push(if which == 0 { pair.0 } else { pair.1 });
+                }
+                Ok(StringChunked::from_iter(out)
+                    .with_name(c.name().clone())
+                    .into_column())
+            },
+            |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+        )
+    };
+    [build(0), build(1)]
+}
+
+/// Expressions for `Tags` and `x_RawTags` from one column per tag (`raw_keys[i]` names the tag
+/// held by `columns[i]`), as in AWS CUR's `resourceTags/*` columns. Empty values are absent tags.
+pub fn tags_from_columns(columns: Vec<Expr>, raw_keys: Vec<String>) -> [Expr; 2] {
+    if columns.is_empty() {
+        return [
+            lit(NULL).cast(DataType::String),
+            lit(NULL).cast(DataType::String),
+        ];
+    }
+    let keys: Arc<[String]> = raw_keys.into();
+    let build = |which: usize| {
+        let keys = keys.clone();
+        as_struct(
+            columns
+                .iter()
+                .enumerate()
+                .map(|(i, e)| e.clone().alias(format!("t{i}")))
+                .collect(),
+        )
+        .map(
+            move |c| {
+                let fields = c.struct_()?.fields_as_series();
+                let texts: Vec<Series> = fields
+                    .iter()
+                    .map(|f| f.cast(&DataType::String))
+                    .collect::<PolarsResult<_>>()?;
+                let cols: Vec<&StringChunked> =
+                    texts.iter().map(|s| s.str()).collect::<PolarsResult<_>>()?;
+                let mut out: Vec<Option<String>> = Vec::with_capacity(c.len());
+                for row in 0..c.len() {
+                    let mut m = Map::new();
+                    for (k, col) in keys.iter().zip(&cols) {
+                        if let Some(v) = col.get(row).filter(|v| !v.is_empty()) {
+                            m.insert(k.clone(), Value::String(v.to_string()));
+                        }
+                    }
+                    let pair = tag_pair(m);
+                    out.push(if which == 0 { pair.0 } else { pair.1 });
+                }
+                Ok(StringChunked::from_iter(out)
+                    .with_name(c.name().clone())
+                    .into_column())
+            },
+            |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+        )
+    };
+    [build(0), build(1)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_take_the_spec_spelling() {
+        assert_eq!(
+            canonical_enum("ChargeFrequency", "Usage-based"),
+            "Usage-Based"
+        );
+        assert_eq!(
+            canonical_enum("ChargeFrequency", "usage based"),
+            "Usage-Based"
+        );
+        assert_eq!(canonical_enum("ChargeCategory", "USAGE"), "Usage");
+        assert_eq!(canonical_enum("ChargeCategory", " Weird "), "Weird");
+    }
+
+    #[test]
+    fn tag_keys_are_normalised_and_raw_kept() {
+        let raw: Map<String, Value> =
+            serde_json::from_str(r#"{"user:Team":"a","Cost Center":"b","flag":null}"#).unwrap();
+        let (norm, raw) = tag_pair(raw);
+        assert_eq!(
+            norm.unwrap(),
+            r#"{"cost_center":"b","flag":true,"team":"a"}"#
+        );
+        assert_eq!(
+            raw.unwrap(),
+            r#"{"Cost Center":"b","flag":null,"user:Team":"a"}"#
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! greenops job kinds. Today: ingest of provider billing exports into the warehouse.
+//!
+//! * [`ingest`] — adapters per export format ([`ingest::focus`], [`ingest::aws_cur`]) and the
+//!   driver that stages and commits their rows ([`ingest::ingest`]).
+
+pub mod error;
+pub mod ingest;
+
+pub use error::{JobError, Result};

@@ -1,0 +1,156 @@
+//! Command-line arguments (clap). Validation and planning happen in [`crate::commands`].
+
+use crate::exit::EXIT_CODES_HELP;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Cloud cost (FinOps) and carbon (GreenOps) reporting: provider billing exports \
+into a Parquet warehouse.";
+
+const EXAMPLES: &str = "\
+Examples:
+  greenops ingest focus examples/exports/focus/focus1.0_official_sample_1000.csv
+  greenops ingest aws-cur examples/exports/aws_cur/koku_cur_bucket_layout/my-prefix/my-report
+  greenops --warehouse s3://finops-warehouse/prod ingest aws-cur ./cur/2026-11/
+  greenops warehouse ls
+  greenops warehouse verify";
+
+/// greenops command line.
+#[derive(Debug, Parser)]
+#[command(name = "greenops", version, about = ABOUT, after_help = format!("{EXAMPLES}\n\n{EXIT_CODES_HELP}"))]
+pub struct Cli {
+    /// Warehouse root: a local path, file:///path or s3://bucket/prefix (credentials from AWS_* variables).
+    #[arg(
+        long,
+        global = true,
+        env = "GREENOPS_WAREHOUSE",
+        default_value = "var/warehouse"
+    )]
+    pub warehouse: String,
+
+    /// State database: sqlite://PATH or postgres://… (run ledger; password from the URL's environment, never logged).
+    #[arg(
+        long,
+        global = true,
+        env = "GREENOPS_STATE",
+        default_value = "sqlite://var/state.db",
+        hide_env_values = true
+    )]
+    pub state: String,
+
+    /// More logging (-v info, -vv debug); GREENOPS_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the main job on embedded defaults: ingest the bundled sample exports into the local
+    /// warehouse, list it and verify it.
+    #[command(after_help = "Example:\n  greenops demo            # from the repository root")]
+    Demo(DemoArgs),
+    /// Ingest one export into the warehouse (replacing the partitions it covers).
+    #[command(after_help = "\
+Examples:
+  greenops ingest focus export.csv.gz
+  greenops ingest aws-cur ./bucket/prefix/report        # every billing period, by manifest
+  greenops ingest aws-cur ./report/20181001-20181101/report-Manifest.json
+  greenops ingest aws-cur ./cur_workshop/               # a folder of Parquet files
+
+PATH is a file, a folder, or a report prefix holding CUR manifests; with manifests, only the
+files of the latest report version are read. The export's (provider, billing account, billing
+period) partitions are replaced whole; re-ingesting the same export changes nothing.")]
+    Ingest(IngestArgs),
+    /// Inspect and check the warehouse.
+    #[command(subcommand)]
+    Warehouse(WarehouseCommand),
+    /// Benchmarks (throughput and peak memory, side by side with DuckDB).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `greenops demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder holding the bundled sample exports.
+    #[arg(long, default_value = "examples/exports")]
+    pub exports: PathBuf,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    /// FOCUS 1.0–1.3 cost and usage (CSV, CSV.gz, Parquet).
+    Focus,
+    /// AWS Cost and Usage Report: legacy CSV, Athena/Parquet, CUR 2.0.
+    AwsCur,
+}
+
+impl Kind {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Focus => "focus",
+            Kind::AwsCur => "aws-cur",
+        }
+    }
+}
+
+/// `greenops ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Export format.
+    pub kind: Kind,
+    /// File, folder, or report prefix with manifests.
+    pub path: PathBuf,
+    /// Run id (default: a fresh time-ordered id).
+    #[arg(long)]
+    pub run_id: Option<String>,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `greenops warehouse …`.
+#[derive(Debug, Subcommand)]
+pub enum WarehouseCommand {
+    /// List tables and partitions with rows and sizes.
+    Ls {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every committed file against its manifest (size, SHA-256); exit 1 on any mismatch.
+    Verify,
+}
+
+/// `greenops bench …`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Generate a synthetic legacy CUR CSV.gz and ingest it with greenops and with DuckDB.
+    #[command(after_help = "\
+Example:
+  greenops bench ingest --rows 5000000 --python .venv/bin/python
+
+Prints rows/s, MB/s and peak RSS for both engines on the same file.")]
+    Ingest(BenchIngestArgs),
+}
+
+/// `greenops bench ingest`.
+#[derive(Debug, Args)]
+pub struct BenchIngestArgs {
+    /// Rows to generate.
+    #[arg(long, default_value_t = 5_000_000)]
+    pub rows: u64,
+    /// Working folder (the generated file is reused when it already has the right size).
+    #[arg(long, default_value = "var/bench")]
+    pub dir: PathBuf,
+    /// Python with duckdb installed, for the reference run (skipped when absent).
+    #[arg(long, default_value = ".venv/bin/python")]
+    pub python: PathBuf,
+}

@@ -1,0 +1,49 @@
+//! `greenops demo`: the main job on embedded defaults. Today it ingests every bundled sample
+//! export into the local warehouse, lists it and verifies it.
+
+use crate::cli::{DemoArgs, IngestArgs, Kind, WarehouseCommand};
+use crate::exit::Exit;
+use warehouse::Warehouse;
+
+/// The bundled exports, relative to the exports folder, in ingest order.
+const SAMPLES: &[(Kind, &str)] = &[
+    (Kind::Focus, "focus/focus1.0_official_sample_1000.csv"),
+    (
+        Kind::Focus,
+        "focus/focus1.3_guymano_synthetic_aws_excerpt.csv",
+    ),
+    (
+        Kind::AwsCur,
+        "aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv",
+    ),
+    (Kind::AwsCur, "aws_cur/koku_test_cur.csv"),
+    (Kind::AwsCur, "aws_cur/koku_cur_bucket_layout"),
+    (Kind::AwsCur, "cur_workshop"),
+];
+
+pub async fn run(wh: &Warehouse, args: DemoArgs) -> anyhow::Result<Exit> {
+    println!("greenops demo: warehouse {}\n", wh.location().display());
+    for (kind, rel) in SAMPLES {
+        let path = args.exports.join(rel);
+        anyhow::ensure!(
+            path.exists(),
+            "{} not found: run the demo from the repository root or pass --exports",
+            path.display()
+        );
+        println!("$ greenops ingest {} {}", kind.name(), path.display());
+        super::ingest::run(
+            wh,
+            IngestArgs {
+                kind: *kind,
+                path,
+                run_id: None,
+                json: false,
+            },
+        )
+        .await?;
+        println!();
+    }
+    super::warehouse_cmd::run(wh, WarehouseCommand::Ls { json: false }).await?;
+    println!();
+    super::warehouse_cmd::run(wh, WarehouseCommand::Verify).await
+}

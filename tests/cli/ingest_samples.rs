@@ -1,0 +1,175 @@
+//! Every bundled sample: rows and per-currency BilledCost totals equal the source (exact
+//! decimals), through the ingest summary and through DuckDB reading the hive glob.
+
+use crate::support::*;
+use std::path::PathBuf;
+
+fn check(kind: &str, path: PathBuf, data_files: Vec<PathBuf>) {
+    let ws = Workspace::new();
+    let expected = source_totals(kind, &data_files);
+    assert!(!expected.is_empty());
+    let summary = ws.ingest(kind, &path);
+    assert_eq!(
+        summary_totals(&summary),
+        expected,
+        "ingest summary vs source"
+    );
+    let duck = ws.duckdb();
+    assert_eq!(
+        duckdb_totals(&duck),
+        expected,
+        "DuckDB over the glob vs source"
+    );
+    assert_eq!(duck["types"]["BilledCost"], "DECIMAL(38,24)");
+    assert_eq!(
+        duck["types"]["ChargePeriodStart"],
+        "TIMESTAMP WITH TIME ZONE"
+    );
+    ws.run(&["warehouse", "verify"]).assert_code(0);
+}
+
+#[test]
+fn focus_1_0_official_sample() {
+    let f = sample("focus/focus1.0_official_sample_1000.csv");
+    check("focus", f.clone(), vec![f]);
+}
+
+#[test]
+fn focus_1_0_sample_normalises_variants() {
+    let ws = Workspace::new();
+    ws.ingest("focus", &sample("focus/focus1.0_official_sample_1000.csv"));
+    let duck = ws.duckdb();
+    let parts: Vec<String> = duck["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        parts.contains(&"aws".into())
+            && parts.contains(&"azure".into())
+            && parts.contains(&"oci".into()),
+        "{parts:?}"
+    );
+    // literal NULL is a null and `Usage-based` is spelled `Usage-Based`
+    let out = std::process::Command::new(python())
+        .args(["-c", &format!(
+            "import duckdb; print(duckdb.sql(\"SELECT count(*) FILTER (WHERE ChargeClass = 'NULL'), \
+             count(*) FILTER (WHERE ChargeFrequency NOT IN ('One-Time', 'Recurring', 'Usage-Based')), min(ChargePeriodStart)::VARCHAR FROM read_parquet('{}/cost/**/*.parquet')\").fetchall()[0])",
+            ws.warehouse)])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("(0, 0, '2024-09-01 00:00:00+00')"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn focus_1_3_synthetic_excerpt() {
+    let f = sample("focus/focus1.3_guymano_synthetic_aws_excerpt.csv");
+    check("focus", f.clone(), vec![f]);
+}
+
+#[test]
+fn cur_legacy_csv_real_sample() {
+    let f = sample("aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv");
+    check("aws-cur", f.clone(), vec![f]);
+}
+
+#[test]
+fn cur_legacy_csv_koku_sample() {
+    let f = sample("aws_cur/koku_test_cur.csv");
+    check("aws-cur", f.clone(), vec![f]);
+}
+
+#[test]
+fn cur_bucket_layout_by_manifest() {
+    let root = sample("aws_cur/koku_cur_bucket_layout");
+    let files = vec![
+        root.join("koku-local/20180801-20180901/16e57707-f9e3-49be-8be6-b84e684b5194/koku-local-1.csv.gz"),
+        root.join("my-prefix/my-report/20180801-20180901/861af42f-713c-4a42-9562-9158a7625630/my-report-1.csv.gz"),
+    ];
+    check("aws-cur", root, files);
+}
+
+#[test]
+fn cur_manifest_ignores_superseded_assemblies() {
+    // A CREATE_NEW report keeps old assembly folders; only the manifest's files count.
+    let ws = Workspace::new();
+    let src = sample("aws_cur/koku_cur_bucket_layout/my-prefix/my-report");
+    let copy = ws.path("bucket/my-report");
+    copy_dir(&src, &copy);
+    let stale = copy.join("20180801-20180901/00000000-old-assembly");
+    std::fs::create_dir_all(&stale).unwrap();
+    std::fs::copy(
+        src.join("20180801-20180901/861af42f-713c-4a42-9562-9158a7625630/my-report-1.csv.gz"),
+        stale.join("my-report-1.csv.gz"),
+    )
+    .unwrap();
+    let expected = source_totals(
+        "aws-cur",
+        &[src.join("20180801-20180901/861af42f-713c-4a42-9562-9158a7625630/my-report-1.csv.gz")],
+    );
+    let summary = ws.ingest("aws-cur", &copy);
+    assert_eq!(summary_totals(&summary), expected);
+}
+
+#[test]
+fn cur_workshop_parquet() {
+    let dir = sample("cur_workshop");
+    let files: Vec<PathBuf> = ["Oct", "Nov", "Dec"]
+        .iter()
+        .map(|m| dir.join(format!("{m}2018-WorkshopCUR-00001.snappy.parquet")))
+        .collect();
+    check("aws-cur", dir, files);
+}
+
+#[test]
+fn reingest_changes_nothing_and_leaves_no_stale_files() {
+    let ws = Workspace::new();
+    let f = sample("aws_cur/koku_cur_bucket_layout");
+    ws.ingest("aws-cur", &f);
+    let first = ws.duckdb();
+    ws.ingest("aws-cur", &f);
+    let second = ws.duckdb();
+    assert_eq!(first["currencies"], second["currencies"]);
+    assert_eq!(first["partitions"], second["partitions"]);
+    assert_eq!(
+        first["files"], second["files"],
+        "superseded files must leave the glob"
+    );
+    ws.run(&["warehouse", "verify"]).assert_code(0);
+}
+
+#[test]
+fn newer_version_of_a_month_replaces_the_old() {
+    let ws = Workspace::new();
+    let original = sample("aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv");
+    ws.ingest("aws-cur", &original);
+    // the restated month: fewer rows, one cost changed
+    let text = std::fs::read_to_string(&original).unwrap();
+    let mut lines: Vec<String> = text.lines().take(600).map(str::to_string).collect();
+    lines[5] = lines[5].replacen(",0.0,", ",123.45,", 1);
+    let restated = ws.path("restated.csv");
+    std::fs::write(&restated, lines.join("\n") + "\n").unwrap();
+    let expected = source_totals("aws-cur", std::slice::from_ref(&restated));
+    assert_ne!(expected, source_totals("aws-cur", &[original]));
+    ws.ingest("aws-cur", &restated);
+    assert_eq!(duckdb_totals(&ws.duckdb()), expected);
+}
+
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        let target = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}

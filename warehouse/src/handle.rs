@@ -1,0 +1,131 @@
+//! [`Warehouse`]: an opened warehouse root and its clock.
+
+use crate::clock::{SharedClock, SystemClock};
+use crate::error::{Result, WarehouseError};
+use crate::failpoint::FailPoint;
+use crate::location::Location;
+use crate::log::{self, TableState};
+use crate::staging::Staging;
+use object_store::ObjectStore;
+use std::fs::File;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// An opened warehouse: storage, location and clock.
+#[derive(Debug, Clone)]
+pub struct Warehouse {
+    pub(crate) location: Location,
+    pub(crate) store: Arc<dyn ObjectStore>,
+    pub(crate) clock: SharedClock,
+    pub(crate) code_version: String,
+}
+
+impl Warehouse {
+    /// Opens the warehouse at `url` (a local path, `file://…` or `s3://bucket/prefix`).
+    ///
+    /// # Errors
+    /// An unsupported URL, or storage that cannot be reached or created.
+    pub fn open(url: &str) -> Result<Self> {
+        let location = Location::parse(url)?;
+        let store = location.open_store()?;
+        Ok(Self {
+            location,
+            store,
+            clock: Arc::new(SystemClock),
+            code_version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+
+    /// Replaces the clock (tests, reproducible reruns).
+    pub fn with_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Records `version` as the code version stamped into commits (e.g. with a git sha).
+    pub fn with_code_version(mut self, version: impl Into<String>) -> Self {
+        self.code_version = version.into();
+        self
+    }
+
+    /// Where the warehouse lives.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The object store rooted at the warehouse.
+    pub fn store(&self) -> &Arc<dyn ObjectStore> {
+        &self.store
+    }
+
+    /// The warehouse clock.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// The committed state of `table` (replayed from its log).
+    ///
+    /// # Errors
+    /// Storage failures or corrupt metadata.
+    pub async fn state(&self, table: &str) -> Result<TableState> {
+        log::read_state(self.store.as_ref(), table).await
+    }
+
+    /// Opens a staging area for `run_id` writing `table`.
+    ///
+    /// # Errors
+    /// The staging folder cannot be created or locked.
+    pub fn staging(
+        &self,
+        table: &str,
+        run_id: &str,
+        fail_point: Option<FailPoint>,
+    ) -> Result<Staging> {
+        let (local_dir, upload, lock) = match &self.location {
+            Location::Local(root) => {
+                let base = root.join("_staging");
+                std::fs::create_dir_all(&base)
+                    .map_err(|e| WarehouseError::io(base.display(), e))?;
+                let lock_path = base.join(format!("{run_id}.lock"));
+                let lock = File::create(&lock_path)
+                    .map_err(|e| WarehouseError::io(lock_path.display(), e))?;
+                lock.lock()
+                    .map_err(|e| WarehouseError::io(lock_path.display(), e))?;
+                (base.join(run_id).join(table), false, Some(lock))
+            }
+            Location::S3 { .. } => (
+                std::env::temp_dir()
+                    .join(format!("greenops-staging-{run_id}"))
+                    .join(table),
+                true,
+                None,
+            ),
+        };
+        std::fs::create_dir_all(&local_dir)
+            .map_err(|e| WarehouseError::io(local_dir.display(), e))?;
+        Ok(Staging {
+            table: table.to_string(),
+            run_id: run_id.to_string(),
+            local_dir,
+            upload,
+            fail_point,
+            _lock: lock,
+            written: Default::default(),
+        })
+    }
+
+    /// Takes the per-table writer lock (local warehouses only; object stores rely on
+    /// put-if-absent commit records instead).
+    pub(crate) fn writer_lock(&self, table: &str) -> Result<Option<File>> {
+        let Some(root) = self.location.local_root() else {
+            return Ok(None);
+        };
+        let dir = root.join("_locks");
+        std::fs::create_dir_all(&dir).map_err(|e| WarehouseError::io(dir.display(), e))?;
+        let path: PathBuf = dir.join(format!("{table}.lock"));
+        let file = File::create(&path).map_err(|e| WarehouseError::io(path.display(), e))?;
+        file.lock()
+            .map_err(|e| WarehouseError::io(path.display(), e))?;
+        Ok(Some(file))
+    }
+}
