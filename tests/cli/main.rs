@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod commit_protocol;
+mod formats;
 mod ingest_samples;
 mod s3;
 mod support;

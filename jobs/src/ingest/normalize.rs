@@ -118,6 +118,19 @@ pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
         .map(
             move |c| {
                 let fields = c.struct_()?.fields_as_series();
+                if let DataType::List(_) = fields[0].dtype() {
+                    // a Parquet MAP (CUR 2.0 `resource_tags`): list of {key, value} structs
+                    let out: Vec<Option<String>> = map_rows(&fields[0])?
+                        .into_iter()
+                        .map(|m| {
+                            let pair = tag_pair(m);
+                            if which == 0 { pair.0 } else { pair.1 }
+                        })
+                        .collect();
+                    return Ok(StringChunked::from_iter(out)
+                        .with_name(c.name().clone())
+                        .into_column());
+                }
                 let text = fields[0].cast(&DataType::String)?;
                 let rows = fields[1].u64()?.clone();
                 let mut out: Vec<Option<String>> = Vec::with_capacity(text.len());
@@ -147,6 +160,35 @@ pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
         )
     };
     [build(0), build(1)]
+}
+
+/// Rows of a Parquet MAP column (read by polars as a list of `{key, value}` structs).
+fn map_rows(list: &Series) -> PolarsResult<Vec<Map<String, Value>>> {
+    let mut out = Vec::with_capacity(list.len());
+    for entry in list.list()?.amortized_iter() {
+        let mut m = Map::new();
+        if let Some(entries) = entry {
+            let entries = entries.as_ref();
+            if entries.is_empty() {
+                out.push(m);
+                continue;
+            }
+            let pairs = entries.struct_()?.fields_as_series();
+            if pairs.len() >= 2 {
+                let keys = pairs[0].cast(&DataType::String)?;
+                let values = pairs[1].cast(&DataType::String)?;
+                for (k, v) in keys.str()?.iter().zip(values.str()?.iter()) {
+                    if let (Some(k), Some(v)) = (k, v)
+                        && !v.is_empty()
+                    {
+                        m.insert(k.to_string(), Value::String(v.to_string()));
+                    }
+                }
+            }
+        }
+        out.push(m);
+    }
+    Ok(out)
 }
 
 /// Expressions for `Tags` and `x_RawTags` from one column per tag (`raw_keys[i]` names the tag

@@ -237,7 +237,7 @@ fn map_columns(
 
     let invoice = t("bill_invoice_id");
     let [tags, raw_tags] = match cols.style {
-        CurStyle::Cur2 => tags_from_json(text("resource_tags"), &file.display(), "resource_tags"),
+        CurStyle::Cur2 => tags_from_json(col("resource_tags"), &file.display(), "resource_tags"),
         _ => tags_from_columns(
             cols.tag_columns.iter().map(|(c, _)| text(c)).collect(),
             cols.tag_columns.iter().map(|(_, k)| k.clone()).collect(),
