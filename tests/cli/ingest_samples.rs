@@ -173,3 +173,26 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn instance_shapes_are_kept_for_carbon_estimation() {
+    let ws = Workspace::new();
+    ws.ingest(
+        "focus",
+        &sample("focus/focus1.3_guymano_synthetic_aws_excerpt.csv"),
+    );
+    ws.ingest("aws-cur", &sample("cur_workshop"));
+    let out = std::process::Command::new(python())
+        .args(["-c", &format!(
+            "import duckdb; print(duckdb.sql(\"SELECT x_SourceKind, count(x_InstanceType) > 0, count(x_vCPUs) > 0, \
+             count(x_MemoryGB) > 0, count(x_UsageType) > 0 FROM read_parquet('{}/cost/**/*.parquet') GROUP BY 1 ORDER BY 1\").fetchall())",
+            ws.warehouse)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "[('aws-cur-athena', True, True, True, True), ('focus-1.3', True, True, True, False)]",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

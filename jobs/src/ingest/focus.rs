@@ -7,7 +7,7 @@
 //! accepted with or without `T`/`Z`. Columns greenops does not keep are listed in the summary.
 
 use super::canonical::{CanonicalFrame, row, text};
-use super::normalize::{enum_expr, tags_from_json};
+use super::normalize::{enum_expr, json_field, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
 use super::source::{InputFile, data_files_under};
@@ -117,7 +117,7 @@ impl Adapter for FocusAdapter {
         frame
             .set(
                 "x_SourceKind",
-                lit(format!("focus-{}", focus_version(&resolved))),
+                lit(format!("focus-{}", focus_version(header, &resolved))),
             )
             .set("x_SourceFile", lit(file.display()))
             .set("x_SourceRow", row().cast(DataType::Int64))
@@ -132,6 +132,25 @@ impl Adapter for FocusAdapter {
                     lit(billing_status::UNKNOWN)
                 },
             );
+        // carbon estimation needs instance shape: FOCUS carries it in SkuPriceDetails (1.1+)
+        if let Some(details) = resolved.get("SkuPriceDetails") {
+            let details = text(details);
+            if !frame.has("x_InstanceType") {
+                frame.set(
+                    "x_InstanceType",
+                    json_field(details.clone(), "InstanceType"),
+                );
+            }
+            if !frame.has("x_vCPUs") {
+                frame.set(
+                    "x_vCPUs",
+                    measurement(json_field(details.clone(), "CoreCount")),
+                );
+            }
+            if !frame.has("x_MemoryGB") {
+                frame.set("x_MemoryGB", measurement(json_field(details, "MemorySize")));
+            }
+        }
         if !frame.has("ChargeCategory") {
             frame.set("ChargeCategory", lit("Usage"));
         }
@@ -180,11 +199,13 @@ fn resolve_header(header: &[String]) -> HashMap<&'static str, String> {
     out
 }
 
-fn focus_version(resolved: &HashMap<&'static str, String>) -> &'static str {
+/// The FOCUS version a header belongs to, from the columns each version introduced.
+fn focus_version(header: &[String], resolved: &HashMap<&'static str, String>) -> &'static str {
     let has = |c: &str| resolved.get(c).is_some();
-    if resolved
-        .get("ProviderName")
-        .is_some_and(|h| h.eq_ignore_ascii_case("ServiceProviderName"))
+    let in_header = |c: &str| header.iter().any(|h| h.eq_ignore_ascii_case(c));
+    if in_header("ServiceProviderName")
+        || in_header("HostProviderName")
+        || in_header("ContractApplied")
     {
         "1.3"
     } else if has("InvoiceId") || has("PricingCurrency") {

@@ -71,6 +71,30 @@ pub fn enum_expr(raw: Expr, column: &'static str) -> Expr {
     )
 }
 
+/// One key of a JSON-object text column as text (`SkuPriceDetails.CoreCount` → `"4"`); null when the
+/// cell is empty, not an object, or lacks the key.
+pub fn json_field(raw: Expr, key: &'static str) -> Expr {
+    raw.map(
+        move |c| {
+            let text = c.cast(&DataType::String)?;
+            let out: StringChunked = text
+                .str()?
+                .iter()
+                .map(|v| {
+                    let obj = serde_json::from_str::<Value>(v?).ok()?;
+                    match obj.get(key)? {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        other => Some(other.to_string()),
+                    }
+                })
+                .collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
+}
+
 /// The normalised form of a tag key: trimmed, lower-case, whitespace as `_`, and AWS's `user:` /
 /// `user_` prefix for user-defined cost allocation tags removed (so `resourceTags/user:Team`,
 /// `resource_tags_user_team` and a FOCUS `Team` tag agree).
@@ -256,6 +280,26 @@ mod tests {
         );
         assert_eq!(canonical_enum("ChargeCategory", "USAGE"), "Usage");
         assert_eq!(canonical_enum("ChargeCategory", " Weird "), "Weird");
+    }
+
+    #[test]
+    fn json_fields_are_read_as_text() {
+        let df = df!("d" => [Some(r#"{"CoreCount": 4, "InstanceType": "m5.xlarge"}"#), Some("{}"), Some("nope"), None])
+            .unwrap();
+        let out = df
+            .lazy()
+            .select([
+                json_field(col("d"), "CoreCount").alias("c"),
+                json_field(col("d"), "InstanceType").alias("i"),
+            ])
+            .collect()
+            .unwrap();
+        let c: Vec<_> = out.column("c").unwrap().str().unwrap().iter().collect();
+        assert_eq!(c, [Some("4"), None, None, None]);
+        assert_eq!(
+            out.column("i").unwrap().str().unwrap().get(0),
+            Some("m5.xlarge")
+        );
     }
 
     #[test]
