@@ -196,3 +196,40 @@ fn instance_shapes_are_kept_for_carbon_estimation() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn cur_amortisation_and_charge_categories_per_line_item_type() {
+    let ws = Workspace::new();
+    let fixture = repo().join("tests/fixtures/cur_amortization_by_line_item_type.csv");
+    ws.ingest("aws-cur", &fixture);
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let idx = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let out = std::process::Command::new(python())
+        .args(["-c", &format!(
+            "import duckdb, json; print(json.dumps(duckdb.sql(\"SELECT x_ChargeType, EffectiveCost::VARCHAR, ChargeCategory, \
+             coalesce(ChargeClass, ''), ChargeFrequency, coalesce(PricingCategory, '') FROM read_parquet('{}/cost/**/*.parquet') \
+             ORDER BY x_SourceRow\").fetchall()))",
+            ws.warehouse)])
+        .output()
+        .unwrap();
+    let got: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).expect("duckdb rows");
+    let mut n = 0;
+    for (line, got) in lines.zip(&got) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let expected = [
+            cells[idx("lineItem/LineItemType")].to_string(),
+            norm(cells[idx("expected/EffectiveCost")]),
+            cells[idx("expected/ChargeCategory")].to_string(),
+            cells[idx("expected/ChargeClass")].to_string(),
+            cells[idx("expected/ChargeFrequency")].to_string(),
+            cells[idx("expected/PricingCategory")].to_string(),
+        ];
+        let mut got = got.clone();
+        got[1] = norm(&got[1]);
+        assert_eq!(got, expected, "row {}", n + 1);
+        n += 1;
+    }
+    assert_eq!(n, 13);
+}
