@@ -71,6 +71,20 @@ async fn write(
     wh.commit(staging, CommitInfo::default()).await.map(|_| ())
 }
 
+/// (rows, Σ BilledCost) of a `len()` / `BilledCost.sum()` result.
+fn totals_of(df: &DataFrame) -> (u32, String) {
+    let rows = df.column("len").unwrap().u32().unwrap().get(0).unwrap();
+    let billed = df
+        .column("BilledCost")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    (
+        rows,
+        billed.str().unwrap().get(0).unwrap_or("0").to_string(),
+    )
+}
+
 /// (rows, Σ BilledCost) through the scan API.
 async fn api_totals(wh: &Warehouse) -> (u32, String) {
     let df = wh
@@ -82,18 +96,7 @@ async fn api_totals(wh: &Warehouse) -> (u32, String) {
         .select([len(), col("BilledCost").sum()])
         .collect()
         .unwrap();
-    (
-        df.column("len").unwrap().u32().unwrap().get(0).unwrap(),
-        df.column("BilledCost")
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap()
-            .str()
-            .unwrap()
-            .get(0)
-            .unwrap_or("0")
-            .to_string(),
-    )
+    totals_of(&df)
 }
 
 /// (rows, Σ BilledCost) through `ROOT/cost/**/*.parquet` with hive partitioning, as other tools read it.
@@ -108,18 +111,7 @@ fn glob_totals(root: &std::path::Path) -> (u32, String) {
         .select([len(), col("BilledCost").sum()])
         .collect()
         .unwrap();
-    (
-        df.column("len").unwrap().u32().unwrap().get(0).unwrap(),
-        df.column("BilledCost")
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap()
-            .str()
-            .unwrap()
-            .get(0)
-            .unwrap_or("0")
-            .to_string(),
-    )
+    totals_of(&df)
 }
 
 fn open(dir: &tempfile::TempDir) -> Warehouse {

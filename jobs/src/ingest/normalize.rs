@@ -129,75 +129,75 @@ pub fn tag_pair(raw: Map<String, Value>) -> (Option<String>, Option<String>) {
     )
 }
 
-/// Expressions for `Tags` and `x_RawTags` from a JSON-object text column (FOCUS `Tags`).
-/// A value that is not a JSON object is a bad value.
-pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
-    let build = |which: usize| {
-        let file: Arc<str> = file.into();
-        let column: Arc<str> = column.into();
-        as_struct(vec![
-            raw.clone().alias("value"),
-            col(super::parse::ROW).cast(DataType::UInt64).alias("row"),
-        ])
-        .map(
+/// The tag maps of one batch, one per row.
+type TagRows = Vec<Map<String, Value>>;
+
+/// `Tags` and `x_RawTags` from `input`, whose batches `rows_of` turns into one tag map per row.
+fn tag_exprs<F>(input: Expr, rows_of: F) -> [Expr; 2]
+where
+    F: Fn(&Column) -> PolarsResult<TagRows> + Clone + Send + Sync + 'static,
+{
+    let build = |normalized: bool| {
+        let rows_of = rows_of.clone();
+        input.clone().map(
             move |c| {
-                let fields = c.struct_()?.fields_as_series();
-                if let DataType::List(_) = fields[0].dtype() {
-                    // a Parquet MAP (CUR 2.0 `resource_tags`): list of {key, value} structs
-                    let out: Vec<Option<String>> = map_rows(&fields[0])?
-                        .into_iter()
-                        .map(|m| {
-                            let pair = tag_pair(m);
-                            if which == 0 { pair.0 } else { pair.1 }
-                        })
-                        .collect();
-                    return Ok(StringChunked::from_iter(out)
-                        .with_name(c.name().clone())
-                        .into_column());
-                }
-                let text = fields[0].cast(&DataType::String)?;
-                let rows = fields[1].u64()?.clone();
-                let mut out: Vec<Option<String>> = Vec::with_capacity(text.len());
-                for (i, v) in text.str()?.iter().enumerate() {
-                    let parsed = match v.map(str::trim) {
-                        None | Some("") | Some("{}") => None,
-                        Some(s) => match serde_json::from_str::<Value>(s) {
-                            Ok(Value::Object(m)) => Some(m),
-                            _ => {
-                                return Err(bad_value_polars(
-                                    &file,
-                                    rows.get(i).unwrap_or(0),
-                                    &column,
-                                    &format!("{s:?} is not a JSON object"),
-                                ));
-                            }
-                        },
-                    };
-                    let pair = parsed.map(tag_pair).unwrap_or((None, None));
-                    out.push(if which == 0 { pair.0 } else { pair.1 });
-                }
-                Ok(StringChunked::from_iter(out)
-                    .with_name(c.name().clone())
-                    .into_column())
+                let out: StringChunked = rows_of(&c)?
+                    .into_iter()
+                    .map(|m| {
+                        let (tags, raw) = tag_pair(m);
+                        if normalized { tags } else { raw }
+                    })
+                    .collect();
+                Ok(out.with_name(c.name().clone()).into_column())
             },
             |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
         )
     };
-    [build(0), build(1)]
+    [build(true), build(false)]
+}
+
+/// Expressions for `Tags` and `x_RawTags` from a JSON-object text column (FOCUS `Tags`, CUR 2.0
+/// `resource_tags` in CSV) or a Parquet MAP column (CUR 2.0 `resource_tags` in Parquet).
+/// A text value that is not a JSON object is a bad value.
+pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
+    let file: Arc<str> = file.into();
+    let column: Arc<str> = column.into();
+    let input = as_struct(vec![
+        raw.alias("value"),
+        col(super::parse::ROW).cast(DataType::UInt64).alias("row"),
+    ]);
+    tag_exprs(input, move |c: &Column| {
+        let fields = c.struct_()?.fields_as_series();
+        if let DataType::List(_) = fields[0].dtype() {
+            return map_rows(&fields[0]);
+        }
+        let text = fields[0].cast(&DataType::String)?;
+        let rows = fields[1].u64()?;
+        let mut out = Vec::with_capacity(text.len());
+        for (i, v) in text.str()?.iter().enumerate() {
+            out.push(match v.map(str::trim) {
+                None | Some("") | Some("{}") => Map::new(),
+                Some(s) => match serde_json::from_str::<Value>(s) {
+                    Ok(Value::Object(m)) => m,
+                    _ => {
+                        let row = rows.get(i).unwrap_or(0);
+                        let reason = format!("{s:?} is not a JSON object");
+                        return Err(bad_value_polars(&file, row, &column, &reason));
+                    }
+                },
+            });
+        }
+        Ok(out)
+    })
 }
 
 /// Rows of a Parquet MAP column (read by polars as a list of `{key, value}` structs).
-fn map_rows(list: &Series) -> PolarsResult<Vec<Map<String, Value>>> {
+fn map_rows(list: &Series) -> PolarsResult<TagRows> {
     let mut out = Vec::with_capacity(list.len());
     for entry in list.list()?.amortized_iter() {
         let mut m = Map::new();
         if let Some(entries) = entry {
-            let entries = entries.as_ref();
-            if entries.is_empty() {
-                out.push(m);
-                continue;
-            }
-            let pairs = entries.struct_()?.fields_as_series();
+            let pairs = entries.as_ref().struct_()?.fields_as_series();
             if pairs.len() >= 2 {
                 let keys = pairs[0].cast(&DataType::String)?;
                 let values = pairs[1].cast(&DataType::String)?;
@@ -225,43 +225,34 @@ pub fn tags_from_columns(columns: Vec<Expr>, raw_keys: Vec<String>) -> [Expr; 2]
         ];
     }
     let keys: Arc<[String]> = raw_keys.into();
-    let build = |which: usize| {
-        let keys = keys.clone();
-        as_struct(
-            columns
-                .iter()
-                .enumerate()
-                .map(|(i, e)| e.clone().alias(format!("t{i}")))
-                .collect(),
-        )
-        .map(
-            move |c| {
-                let fields = c.struct_()?.fields_as_series();
-                let texts: Vec<Series> = fields
-                    .iter()
-                    .map(|f| f.cast(&DataType::String))
-                    .collect::<PolarsResult<_>>()?;
-                let cols: Vec<&StringChunked> =
-                    texts.iter().map(|s| s.str()).collect::<PolarsResult<_>>()?;
-                let mut out: Vec<Option<String>> = Vec::with_capacity(c.len());
-                for row in 0..c.len() {
-                    let mut m = Map::new();
-                    for (k, col) in keys.iter().zip(&cols) {
-                        if let Some(v) = col.get(row).filter(|v| !v.is_empty()) {
-                            m.insert(k.clone(), Value::String(v.to_string()));
-                        }
-                    }
-                    let pair = tag_pair(m);
-                    out.push(if which == 0 { pair.0 } else { pair.1 });
-                }
-                Ok(StringChunked::from_iter(out)
-                    .with_name(c.name().clone())
-                    .into_column())
-            },
-            |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
-        )
-    };
-    [build(0), build(1)]
+    let input = as_struct(
+        columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| e.alias(format!("t{i}")))
+            .collect(),
+    );
+    tag_exprs(input, move |c: &Column| {
+        let texts: Vec<Series> = c
+            .struct_()?
+            .fields_as_series()
+            .iter()
+            .map(|f| f.cast(&DataType::String))
+            .collect::<PolarsResult<_>>()?;
+        let cols: Vec<&StringChunked> =
+            texts.iter().map(|s| s.str()).collect::<PolarsResult<_>>()?;
+        Ok((0..c.len())
+            .map(|row| {
+                keys.iter()
+                    .zip(&cols)
+                    .filter_map(|(k, col)| {
+                        let v = col.get(row).filter(|v| !v.is_empty())?;
+                        Some((k.clone(), Value::String(v.to_string())))
+                    })
+                    .collect()
+            })
+            .collect())
+    })
 }
 
 #[cfg(test)]
