@@ -28,7 +28,7 @@ pub struct Cli {
     )]
     pub warehouse: String,
 
-    /// State database: sqlite://PATH or postgres://… (run ledger; password from the URL's environment, never logged).
+    /// State database (run ledger): sqlite://PATH or postgres://…; keep passwords in GREENOPS_STATE, they are never printed.
     #[arg(
         long,
         global = true,
@@ -108,7 +108,7 @@ pub struct IngestArgs {
     pub kind: Kind,
     /// File, folder, or report prefix with manifests.
     pub path: PathBuf,
-    /// Run id (default: a fresh time-ordered id).
+    /// Run id, letters, digits, `.`, `_` and `-` (default: a fresh time-ordered id).
     #[arg(long)]
     pub run_id: Option<String>,
     /// Print the summary as JSON instead of text.

@@ -150,3 +150,19 @@ fn missing_path_is_a_configuration_error() {
     run.assert_code(4);
     assert!(run.stderr().contains("/nonexistent/export.csv"));
 }
+
+#[test]
+fn unsafe_run_id_is_refused() {
+    let ws = Workspace::new();
+    let f = sample("aws_cur/koku_test_cur.csv");
+    let run = ws.run(&[
+        "ingest",
+        "aws-cur",
+        f.to_str().unwrap(),
+        "--run-id",
+        "../../escape",
+    ]);
+    run.assert_code(4);
+    assert!(run.stderr().contains("invalid run id"), "{}", run.stderr());
+    assert!(!ws.path("escape").exists());
+}

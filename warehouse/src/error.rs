@@ -39,6 +39,9 @@ pub enum WarehouseError {
         /// Why it was refused.
         reason: String,
     },
+    /// A run id that cannot be used in object names.
+    #[error("invalid run id {0:?}: use letters, digits, '.', '_' and '-' only")]
+    InvalidRunId(String),
     /// A table name the warehouse does not know.
     #[error("unknown table {0:?}")]
     UnknownTable(String),
@@ -94,7 +97,9 @@ impl WarehouseError {
     /// Who has to act on this error.
     pub fn blame(&self) -> Blame {
         match self {
-            WarehouseError::InvalidUrl { .. } | WarehouseError::UnknownTable(_) => Blame::Config,
+            WarehouseError::InvalidUrl { .. }
+            | WarehouseError::InvalidRunId(_)
+            | WarehouseError::UnknownTable(_) => Blame::Config,
             WarehouseError::InvalidPartition { .. } => Blame::InputData,
             WarehouseError::CommitConflict { .. }
             | WarehouseError::Store(_)

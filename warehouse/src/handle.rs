@@ -81,6 +81,10 @@ impl Warehouse {
         run_id: &str,
         fail_point: Option<FailPoint>,
     ) -> Result<Staging> {
+        let safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+        if run_id.is_empty() || run_id.starts_with('.') || !run_id.bytes().all(safe) {
+            return Err(WarehouseError::InvalidRunId(run_id.to_string()));
+        }
         let (local_dir, upload, lock) = match &self.location {
             Location::Local(root) => {
                 let base = root.join("_staging");
