@@ -29,6 +29,7 @@ use object_store::path::Path as StorePath;
 use object_store::{ObjectStoreExt, PutPayload};
 use std::collections::BTreeMap;
 use std::path::Path;
+use tokio::io::AsyncWriteExt;
 
 /// What a commit adds besides the staged files.
 #[derive(Debug, Clone, Default)]
@@ -166,16 +167,23 @@ impl Warehouse {
                     .local_dir
                     .join(partition.key.relative_dir())
                     .join(&file.name);
-                let bytes = tokio::fs::read(&local)
-                    .await
-                    .map_err(|e| WarehouseError::io(local.display(), e))?;
                 let target = staged_object(
                     &staging.run_id,
                     &staging.table,
                     &partition.key.relative_dir(),
                     &file.name,
                 );
-                self.store.put(&target, PutPayload::from(bytes)).await?;
+                // streamed: multipart upload for large files, memory stays bounded
+                let mut source = tokio::fs::File::open(&local)
+                    .await
+                    .map_err(|e| WarehouseError::io(local.display(), e))?;
+                let mut sink = object_store::buffered::BufWriter::new(self.store.clone(), target);
+                tokio::io::copy(&mut source, &mut sink)
+                    .await
+                    .map_err(|e| WarehouseError::io(local.display(), e))?;
+                sink.shutdown()
+                    .await
+                    .map_err(|e| WarehouseError::io(local.display(), e))?;
             }
         }
         Ok(())

@@ -3,10 +3,10 @@
 use crate::error::Result;
 use crate::handle::Warehouse;
 use crate::manifest::{PARTITION_MANIFEST_FILE, PartitionManifest};
-use crate::staging::sha256_hex;
 use futures::TryStreamExt;
 use object_store::ObjectStoreExt;
 use object_store::path::Path as StorePath;
+use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 /// One discrepancy found by [`Warehouse::verify`].
@@ -64,14 +64,21 @@ impl Warehouse {
                 report.files += 1;
                 match self.store.get(&path).await {
                     Ok(got) => {
-                        let bytes = got.bytes().await?;
-                        report.bytes += bytes.len() as u64;
-                        if bytes.len() as u64 != file.bytes {
+                        // hashed as it streams: files can be large
+                        let mut stream = got.into_stream();
+                        let mut hasher = Sha256::new();
+                        let mut size = 0u64;
+                        while let Some(chunk) = stream.try_next().await? {
+                            size += chunk.len() as u64;
+                            hasher.update(&chunk);
+                        }
+                        report.bytes += size;
+                        if size != file.bytes {
                             report.problems.push(Problem {
                                 path: path.to_string(),
-                                reason: format!("size {} ≠ manifest {}", bytes.len(), file.bytes),
+                                reason: format!("size {size} ≠ manifest {}", file.bytes),
                             });
-                        } else if sha256_hex(&bytes) != file.sha256 {
+                        } else if hex::encode(hasher.finalize()) != file.sha256 {
                             report.problems.push(Problem {
                                 path: path.to_string(),
                                 reason: "SHA-256 differs from the manifest".into(),
