@@ -64,7 +64,9 @@ Examples:
 
 PATH is a file, a folder, or a report prefix holding CUR manifests; with manifests, only the
 files of the latest report version are read. The export's (provider, billing account, billing
-period) partitions are replaced whole; re-ingesting the same export changes nothing.")]
+period) partitions are replaced whole; re-ingesting the same export changes nothing. An export
+older than the committed one (by the provider's export time, else the files' modification time)
+is refused unless --force is given.")]
     Ingest(IngestArgs),
     /// Inspect and check the warehouse.
     #[command(subcommand)]
@@ -89,6 +91,12 @@ pub enum Kind {
     Focus,
     /// AWS Cost and Usage Report: legacy CSV, Athena/Parquet, CUR 2.0.
     AwsCur,
+    /// Azure Cost Management exports: EA, MCA, pay-as-you-go, FocusCost (by manifest or file).
+    Azure,
+    /// Google Cloud billing export (BigQuery standard/detailed) as CSV, NDJSON or Parquet.
+    Gcp,
+    /// Oracle Cloud Infrastructure cost reports.
+    Oci,
 }
 
 impl Kind {
@@ -97,6 +105,9 @@ impl Kind {
         match self {
             Kind::Focus => "focus",
             Kind::AwsCur => "aws-cur",
+            Kind::Azure => "azure",
+            Kind::Gcp => "gcp",
+            Kind::Oci => "oci",
         }
     }
 }
@@ -114,6 +125,15 @@ pub struct IngestArgs {
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Replace committed partitions even when this export is older than theirs.
+    #[arg(long)]
+    pub force: bool,
+    /// Reporting currency (ISO 4217) to convert costs into; needs --fx-rates.
+    #[arg(long, env = "GREENOPS_REPORTING_CURRENCY", requires = "fx_rates")]
+    pub reporting_currency: Option<String>,
+    /// Exchange-rate table, CSV `date,from,to,rate` (date-effective; a missing rate is an error).
+    #[arg(long, env = "GREENOPS_FX_RATES", requires = "reporting_currency")]
+    pub fx_rates: Option<PathBuf>,
 }
 
 /// `greenops warehouse …`.
@@ -127,6 +147,44 @@ pub enum WarehouseCommand {
     },
     /// Check every committed file against its manifest (size, SHA-256); exit 1 on any mismatch.
     Verify,
+    /// Export cost rows as FOCUS 1.2 files (CSV or Parquet) with a metadata document.
+    #[command(after_help = "\
+Examples:
+  greenops warehouse export --focus 1.2 --out exports/
+  greenops warehouse export --focus 1.2 --out exports/ --provider aws --from 2026-01 --to 2026-03 --format parquet")]
+    Export(ExportArgs),
+}
+
+/// `greenops warehouse export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// FOCUS version to write (1.2 is supported).
+    #[arg(long, value_name = "VERSION", default_value = "1.2")]
+    pub focus: String,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Only these providers (repeatable).
+    #[arg(long)]
+    pub provider: Vec<String>,
+    /// First billing period, YYYY-MM.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last billing period, YYYY-MM.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// File format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ExportFormatArg,
+}
+
+/// Export file formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    /// CSV with a header, empty fields for nulls.
+    Csv,
+    /// Parquet (zstd).
+    Parquet,
 }
 
 /// `greenops bench …`.

@@ -35,6 +35,22 @@ pub enum JobError {
         /// What is wrong.
         reason: String,
     },
+    /// No exchange rate for a row's currency and date in the configured table.
+    #[error("{file}: row {row}: {reason}")]
+    MissingRate {
+        /// The input file.
+        file: String,
+        /// Data row.
+        row: u64,
+        /// Which pair and date.
+        reason: String,
+    },
+    /// Blocking data-quality checks failed; nothing was committed.
+    #[error("data-quality checks failed, nothing was committed:\n  - {}", failures.join("\n  - "))]
+    QualityGate {
+        /// One line per failed check.
+        failures: Vec<String>,
+    },
     /// The warehouse failed.
     #[error(transparent)]
     Warehouse(#[from] WarehouseError),
@@ -55,8 +71,10 @@ impl JobError {
     /// Who has to act on this error.
     pub fn blame(&self) -> Blame {
         match self {
-            JobError::BadValue { .. } | JobError::BadFile { .. } => Blame::InputData,
-            JobError::BadPath { .. } => Blame::Config,
+            JobError::BadValue { .. } | JobError::BadFile { .. } | JobError::QualityGate { .. } => {
+                Blame::InputData
+            }
+            JobError::BadPath { .. } | JobError::MissingRate { .. } => Blame::Config,
             JobError::Warehouse(e) => e.blame(),
             JobError::Polars(_) => Blame::Internal,
             JobError::Io { .. } => Blame::External,
@@ -90,9 +108,33 @@ pub(crate) fn bad_value_polars(
     )
 }
 
+/// Prefix of a missing exchange rate raised inside polars.
+pub(crate) const MISSING_RATE_MARKER: &str = "greenops-missing-rate\u{1f}";
+
+/// Encodes a [`JobError::MissingRate`] into a polars error message.
+pub(crate) fn missing_rate_polars(
+    file: &str,
+    row: u64,
+    reason: &str,
+) -> polars::error::PolarsError {
+    polars::error::PolarsError::ComputeError(
+        format!("{MISSING_RATE_MARKER}{file}\u{1f}{row}\u{1f}{reason}").into(),
+    )
+}
+
 /// Turns a polars error back into the structured error it carries, if any.
 pub(crate) fn from_polars(err: polars::error::PolarsError, file_hint: Option<&str>) -> JobError {
     let text = err.to_string();
+    if let Some(pos) = text.find(MISSING_RATE_MARKER) {
+        let mut parts = text[pos + MISSING_RATE_MARKER.len()..].splitn(3, '\u{1f}');
+        if let (Some(file), Some(row), Some(reason)) = (parts.next(), parts.next(), parts.next()) {
+            return JobError::MissingRate {
+                file: file.to_string(),
+                row: row.parse().unwrap_or(0),
+                reason: reason.lines().next().unwrap_or(reason).to_string(),
+            };
+        }
+    }
     if let Some(pos) = text.find(BAD_VALUE_MARKER) {
         let rest = &text[pos + BAD_VALUE_MARKER.len()..];
         let mut parts = rest.splitn(4, '\u{1f}');

@@ -4,6 +4,7 @@
 //!   driver that stages and commits their rows ([`ingest::ingest`]).
 
 pub mod error;
+pub mod export;
 pub mod ingest;
 
 pub use error::{JobError, Result};

@@ -19,6 +19,24 @@ const SAMPLES: &[(Kind, &str)] = &[
     (Kind::AwsCur, "aws_cur/koku_test_cur.csv"),
     (Kind::AwsCur, "aws_cur/koku_cur_bucket_layout"),
     (Kind::AwsCur, "cur_workshop"),
+    (
+        Kind::Azure,
+        "azure/focus_converters_sample-anonymous-ea-export-dataset.csv",
+    ),
+    (Kind::Azure, "azure/koku_camel_azure_version_2.csv"),
+    (
+        Kind::Azure,
+        "azure/koku_costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv",
+    ),
+    (
+        Kind::Gcp,
+        "gcp/koku_gcp_202011_30c31bca571d9b7f3b2c8459dd8bc34a_2020-11-08_2020-11-11.csv",
+    ),
+    (Kind::Gcp, "gcp/koku_gcp_2022-08-01_5.csv"),
+    (
+        Kind::Oci,
+        "oci/focus_converters_oci_reports_cost-csv_0000000030000269.csv",
+    ),
 ];
 
 pub async fn run(wh: &Warehouse, args: DemoArgs) -> anyhow::Result<Exit> {
@@ -38,6 +56,9 @@ pub async fn run(wh: &Warehouse, args: DemoArgs) -> anyhow::Result<Exit> {
                 path,
                 run_id: None,
                 json: false,
+                force: false,
+                reporting_currency: None,
+                fx_rates: None,
             },
         )
         .await?;

@@ -3,6 +3,7 @@
 use crate::cli::{IngestArgs, Kind};
 use crate::exit::Exit;
 use crate::progress::RowProgress;
+use jobs::ingest::fx::FxTable;
 use jobs::ingest::{IngestRequest, SourceKind, ingest, new_run_id};
 use std::sync::Arc;
 use warehouse::Warehouse;
@@ -11,6 +12,9 @@ pub async fn run(wh: &Warehouse, args: IngestArgs) -> anyhow::Result<Exit> {
     let kind = match args.kind {
         Kind::Focus => SourceKind::Focus,
         Kind::AwsCur => SourceKind::AwsCur,
+        Kind::Azure => SourceKind::Azure,
+        Kind::Gcp => SourceKind::Gcp,
+        Kind::Oci => SourceKind::Oci,
     };
     let run_id = args.run_id.unwrap_or_else(|| new_run_id(wh.clock().now()));
     let request = IngestRequest {
@@ -18,6 +22,11 @@ pub async fn run(wh: &Warehouse, args: IngestArgs) -> anyhow::Result<Exit> {
         path: args.path,
         run_id,
         fail_point: fail_point_from_env(),
+        force: args.force,
+        fx: match (&args.reporting_currency, &args.fx_rates) {
+            (Some(cur), Some(path)) => Some(Arc::new(FxTable::load(path, cur)?)),
+            _ => None,
+        },
     };
     let progress = Arc::new(RowProgress::new());
     let outcome = ingest(wh, request, progress.clone()).await;

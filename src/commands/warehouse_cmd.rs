@@ -9,7 +9,49 @@ pub async fn run(wh: &Warehouse, cmd: WarehouseCommand) -> anyhow::Result<Exit> 
     match cmd {
         WarehouseCommand::Ls { json } => ls(wh, json).await,
         WarehouseCommand::Verify => verify(wh).await,
+        WarehouseCommand::Export(args) => export(wh, args).await,
     }
+}
+
+async fn export(wh: &Warehouse, args: crate::cli::ExportArgs) -> anyhow::Result<Exit> {
+    use jobs::export::focus::{ExportFormat, export_focus_1_2};
+    if args.focus != "1.2" {
+        return Err(jobs::JobError::BadPath {
+            path: args.out,
+            reason: format!(
+                "FOCUS {} export is not supported (use --focus 1.2)",
+                args.focus
+            ),
+        }
+        .into());
+    }
+    for period in args.from.iter().chain(&args.to) {
+        if !warehouse::partition::is_billing_period(period) {
+            return Err(jobs::JobError::BadPath {
+                path: args.out,
+                reason: format!("billing period {period:?} is not YYYY-MM"),
+            }
+            .into());
+        }
+    }
+    let filter = warehouse::PartitionFilter {
+        providers: args.provider,
+        billing_accounts: vec![],
+        from_period: args.from,
+        to_period: args.to,
+    };
+    let format = match args.format {
+        crate::cli::ExportFormatArg::Csv => ExportFormat::Csv,
+        crate::cli::ExportFormatArg::Parquet => ExportFormat::Parquet,
+    };
+    let summary = export_focus_1_2(wh, filter, format, &args.out).await?;
+    println!(
+        "Exported {} rows as FOCUS 1.2 to {} (metadata: {})",
+        summary.rows,
+        summary.data_file.display(),
+        summary.metadata_file.display()
+    );
+    Ok(Exit::Ok)
 }
 
 async fn ls(wh: &Warehouse, json: bool) -> anyhow::Result<Exit> {

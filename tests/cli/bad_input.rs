@@ -2,39 +2,10 @@
 //! code 3, and changes nothing already committed.
 
 use crate::support::*;
-use std::path::Path;
 
 /// A warehouse holding one good export, and its state before the bad ingest.
 fn committed() -> (Workspace, std::collections::BTreeMap<String, String>) {
-    let ws = Workspace::new();
-    ws.ingest("aws-cur", &sample("aws_cur/koku_cur_bucket_layout"));
-    let before = ws.file_checksums();
-    assert!(before.keys().any(|k| k.ends_with(".parquet")));
-    (ws, before)
-}
-
-fn assert_refused(
-    ws: &Workspace,
-    before: &std::collections::BTreeMap<String, String>,
-    kind: &str,
-    path: &Path,
-    must_mention: &[&str],
-) {
-    let run = ws.run(&["ingest", kind, path.to_str().unwrap()]);
-    run.assert_code(3);
-    let err = run.stderr();
-    for needle in must_mention {
-        assert!(
-            err.contains(needle),
-            "error should mention {needle:?}:\n{err}"
-        );
-    }
-    assert_eq!(
-        &ws.file_checksums(),
-        before,
-        "the warehouse changed after a refused ingest"
-    );
-    ws.run(&["warehouse", "verify"]).assert_code(0);
+    crate::support::committed("aws-cur", &sample("aws_cur/koku_cur_bucket_layout"))
 }
 
 #[test]
@@ -165,4 +136,107 @@ fn unsafe_run_id_is_refused() {
     run.assert_code(4);
     assert!(run.stderr().contains("invalid run id"), "{}", run.stderr());
     assert!(!ws.path("escape").exists());
+}
+
+/// A FOCUS file with one cell changed.
+fn focus_with(ws: &Workspace, name: &str, row: usize, from: &str, to: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(sample("focus/focus1.3_guymano_synthetic_aws_excerpt.csv"))
+        .unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(
+        lines[row].contains(from),
+        "fixture drifted: {from} not in row {row}"
+    );
+    lines[row] = lines[row].replacen(from, to, 1);
+    let path = ws.path(name);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn quality_gate_blocks_an_invalid_enum_value() {
+    let (ws, before) = committed();
+    let bad = focus_with(&ws, "bad_enum.csv", 2, ",Usage,", ",Usagee,");
+    assert_refused(
+        &ws,
+        &before,
+        "focus",
+        &bad,
+        &[
+            "data-quality checks failed",
+            "allowed_value(ChargeCategory)",
+            "bad_enum.csv row 2: Usagee",
+        ],
+    );
+}
+
+#[test]
+fn quality_gate_blocks_a_charge_period_outside_the_billing_period() {
+    let (ws, before) = committed();
+    // row 2 charges 2026-05-02..03 in the May 2026 billing period; move it to July
+    let bad = focus_with(
+        &ws,
+        "bad_period.csv",
+        2,
+        "2026-05-02T00:00:00Z,2026-05-03T00:00:00Z",
+        "2026-07-02T00:00:00Z,2026-07-03T00:00:00Z",
+    );
+    assert_refused(
+        &ws,
+        &before,
+        "focus",
+        &bad,
+        &[
+            "inside_billing_period(ChargePeriodStart)",
+            "bad_period.csv row 2",
+        ],
+    );
+    let bad = focus_with(
+        &ws,
+        "bad_order.csv",
+        2,
+        "2026-05-02T00:00:00Z,2026-05-03T00:00:00Z",
+        "2026-05-03T00:00:00Z,2026-05-02T00:00:00Z",
+    );
+    assert_refused(
+        &ws,
+        &before,
+        "focus",
+        &bad,
+        &["start_before_end(ChargePeriodStart)", "bad_order.csv row 2"],
+    );
+}
+
+#[test]
+fn quality_gate_blocks_a_missing_required_value() {
+    let (ws, before) = committed();
+    let bad = focus_with(
+        &ws,
+        "no_end.csv",
+        2,
+        "2026-05-02T00:00:00Z,2026-05-03T00:00:00Z,",
+        "2026-05-02T00:00:00Z,,",
+    );
+    assert_refused(
+        &ws,
+        &before,
+        "focus",
+        &bad,
+        &["not_null(ChargePeriodEnd)", "no_end.csv row 2: null"],
+    );
+}
+
+#[test]
+fn quality_gate_blocks_an_unknown_currency_code() {
+    let (ws, before) = committed();
+    let text = std::fs::read_to_string(sample("aws_cur/koku_test_cur.csv")).unwrap();
+    let bad = ws.path("dollars.csv");
+    std::fs::write(&bad, text.replacen(",USD,", ",US$,", 3)).unwrap();
+    assert_refused(
+        &ws,
+        &before,
+        "aws-cur",
+        &bad,
+        &["currency_code(BillingCurrency)", "dollars.csv row 1: US$"],
+    );
 }

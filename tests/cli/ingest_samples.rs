@@ -233,3 +233,151 @@ fn cur_amortisation_and_charge_categories_per_line_item_type() {
     }
     assert_eq!(n, 13);
 }
+
+#[test]
+fn an_older_export_is_refused_unless_forced() {
+    let ws = Workspace::new();
+    let original = sample("aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv");
+    let newer = ws.path("newer.csv");
+    let older = ws.path("older.csv");
+    std::fs::copy(&original, &newer).unwrap();
+    std::fs::copy(&original, &older).unwrap();
+    let old_time =
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&older)
+        .unwrap()
+        .set_modified(old_time)
+        .unwrap();
+
+    ws.ingest("aws-cur", &newer);
+    let before = ws.file_checksums();
+    let refused = ws.run(&["ingest", "aws-cur", older.to_str().unwrap()]);
+    refused.assert_code(3);
+    let err = refused.stderr();
+    assert!(
+        err.contains("refusing to replace aws/123412340534/2023-11") && err.contains("--force"),
+        "{err}"
+    );
+    let after: Vec<_> = ws
+        .file_checksums()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("_staging"))
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("_staging"))
+        .collect();
+    assert_eq!(after, before);
+
+    let forced = ws.run(&[
+        "ingest",
+        "aws-cur",
+        older.to_str().unwrap(),
+        "--force",
+        "--json",
+    ]);
+    forced.assert_code(0);
+    // the same export again is not "older": re-ingest stays idempotent
+    ws.ingest("aws-cur", &older);
+}
+
+#[test]
+fn data_quality_results_are_in_the_summary_and_the_warehouse() {
+    let ws = Workspace::new();
+    let run = ws.run(&[
+        "ingest",
+        "focus",
+        sample("focus/focus1.0_official_sample_1000.csv")
+            .to_str()
+            .unwrap(),
+    ]);
+    run.assert_code(0);
+    assert!(
+        run.stdout()
+            .contains("warning: aws/1234567890123/2024-09 known_region(RegionId)"),
+        "{}",
+        run.stdout()
+    );
+    let out = std::process::Command::new(python())
+        .args(["-c", &format!(
+            "import duckdb; print(duckdb.sql(\"SELECT check_name, severity, sum(failed_rows)::INT, count(DISTINCT billing_period) \
+             FROM read_parquet('{}/data_quality/**/*.parquet', hive_partitioning=true) \
+             WHERE check_name IN ('known_region', 'not_null', 'source_billed_total') GROUP BY ALL ORDER BY ALL\").fetchall())",
+            ws.warehouse)])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "[('known_region', 'warning', 1, 2), ('not_null', 'blocking', 0, 2), ('source_billed_total', 'blocking', 0, 2)]",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn reporting_currency_from_a_date_effective_rate_table() {
+    let ws = Workspace::new();
+    let rates = ws.path("rates.csv");
+    std::fs::write(&rates, "date,from,to,rate\n2023-10-01,USD,EUR,0.95\n2023-11-01,USD,EUR,0.9154\n2023-12-01,USD,EUR,0.9\n").unwrap();
+    let cur = sample("aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv");
+    let run = ws.run(&[
+        "ingest",
+        "aws-cur",
+        cur.to_str().unwrap(),
+        "--reporting-currency",
+        "EUR",
+        "--fx-rates",
+        rates.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    // every row is in November 2023: 0.9154, each product rounded half-even at 24 places
+    let script = format!(
+        "import csv, decimal, duckdb\n\
+         q = decimal.Decimal(1).scaleb(-24)\n\
+         rows = list(csv.DictReader(open('{}')))\n\
+         want = sum((decimal.Decimal(r['lineItem/UnblendedCost']) * decimal.Decimal('0.9154')).quantize(q, decimal.ROUND_HALF_EVEN) for r in rows)\n\
+         got = duckdb.sql(\"SELECT sum(x_ReportingBilledCost), min(x_ReportingCurrency) FROM read_parquet('{}/cost/**/*.parquet')\").fetchall()[0]\n\
+         print(got[0] == want, got[1])",
+        cur.display(),
+        ws.warehouse
+    );
+    let out = std::process::Command::new(python())
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "True EUR",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_missing_exchange_rate_is_an_error_not_one() {
+    let ws = Workspace::new();
+    let rates = ws.path("rates.csv");
+    std::fs::write(&rates, "date,from,to,rate\n2024-01-01,USD,EUR,0.9\n").unwrap();
+    let cur = sample("aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv");
+    let run = ws.run(&[
+        "ingest",
+        "aws-cur",
+        cur.to_str().unwrap(),
+        "--reporting-currency",
+        "EUR",
+        "--fx-rates",
+        rates.to_str().unwrap(),
+    ]);
+    run.assert_code(4);
+    let err = run.stderr();
+    assert!(
+        err.contains("no USD→EUR rate effective on 2023-11-") && err.contains(": row "),
+        "{err}"
+    );
+    assert!(
+        !std::path::Path::new(&ws.warehouse).join("cost").exists(),
+        "nothing committed"
+    );
+}

@@ -1,9 +1,13 @@
 //! End-to-end tests of the `greenops` binary against the bundled sample exports, DuckDB and a
 //! local S3-compatible server. Run them with `scripts/test.sh` (it prepares Python and moto).
 
+mod azure;
 mod bad_input;
 mod commit_protocol;
+mod export;
 mod formats;
+mod gcp;
 mod ingest_samples;
+mod oci;
 mod s3;
 mod support;

@@ -239,3 +239,38 @@ pub fn norm(s: &str) -> String {
         s.to_string()
     }
 }
+
+/// A warehouse holding one good export of `kind`, and the checksums of its files.
+pub fn committed(kind: &str, path: &Path) -> (Workspace, BTreeMap<String, String>) {
+    let ws = Workspace::new();
+    ws.ingest(kind, path);
+    let before = ws.file_checksums();
+    assert!(before.keys().any(|k| k.ends_with(".parquet")));
+    (ws, before)
+}
+
+/// Ingesting `path` fails as bad input (exit 3), the error mentions every needle, and the
+/// warehouse is exactly as it was (`before`) and still verifies.
+pub fn assert_refused(
+    ws: &Workspace,
+    before: &BTreeMap<String, String>,
+    kind: &str,
+    path: &Path,
+    must_mention: &[&str],
+) {
+    let run = ws.run(&["ingest", kind, path.to_str().unwrap()]);
+    run.assert_code(3);
+    let err = run.stderr();
+    for needle in must_mention {
+        assert!(
+            err.contains(needle),
+            "error should mention {needle:?}:\n{err}"
+        );
+    }
+    assert_eq!(
+        &ws.file_checksums(),
+        before,
+        "the warehouse changed after a refused ingest"
+    );
+    ws.run(&["warehouse", "verify"]).assert_code(0);
+}

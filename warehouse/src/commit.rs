@@ -38,6 +38,11 @@ pub struct CommitInfo {
     pub sources: Vec<SourceFile>,
     /// Facts recorded in every partition manifest.
     pub properties: BTreeMap<String, serde_json::Value>,
+    /// When the provider produced the export. A partition whose committed export is newer is
+    /// not replaced (see [`WarehouseError::StaleExport`]) unless `force` is set.
+    pub exported_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Replace partitions even with an older export.
+    pub force: bool,
 }
 
 /// What [`Warehouse::recover`] had to do.
@@ -57,7 +62,18 @@ impl Warehouse {
     /// # Errors
     /// Storage failures (nothing is visible then), or a failure after the commit point, which
     /// [`Warehouse::recover`] rolls forward.
-    pub async fn commit(&self, staging: Staging, info: CommitInfo) -> Result<CommitRecord> {
+    pub async fn commit(&self, mut staging: Staging, info: CommitInfo) -> Result<CommitRecord> {
+        let outcome = self.commit_staged(&mut staging, info).await;
+        if outcome.is_err() && !staging.keep && staging.upload {
+            // refused before the commit point: drop what was uploaded to the store's staging
+            if let Err(e) = self.remove_run_staging(&staging.run_id).await {
+                tracing::warn!(run_id = %staging.run_id, error = %e, "Could not remove uploaded staging.");
+            }
+        }
+        outcome
+    }
+
+    async fn commit_staged(&self, staging: &mut Staging, info: CommitInfo) -> Result<CommitRecord> {
         let staged = staging.staged_partitions()?;
         if staged.is_empty() {
             return Err(WarehouseError::CorruptMetadata {
@@ -66,7 +82,7 @@ impl Warehouse {
             });
         }
         if staging.upload {
-            self.upload_staging(&staging, &staged).await?;
+            self.upload_staging(staging, &staged).await?;
         }
         if staging.fail_point == Some(FailPoint::BeforeCommit) {
             return Err(WarehouseError::Injected("before commit".into()));
@@ -81,6 +97,9 @@ impl Warehouse {
         let record = loop {
             attempt += 1;
             let state = self.state(&staging.table).await?;
+            if !info.force {
+                refuse_stale(&state, &staged, info.exported_at)?;
+            }
             let version = state.version + 1;
             let committed_at = self.clock.now();
             let partitions = staged
@@ -96,6 +115,7 @@ impl Warehouse {
                     bytes: p.files.iter().map(|f| f.bytes).sum(),
                     files: p.files.clone(),
                     sources: sources.clone(),
+                    exported_at: info.exported_at,
                     properties: info.properties.clone(),
                 })
                 .collect();
@@ -108,7 +128,10 @@ impl Warehouse {
                 partitions,
             };
             match log::append(self.store.as_ref(), &record).await {
-                Ok(()) => break record,
+                Ok(()) => {
+                    staging.keep = true; // needed to publish, or to roll forward after a crash
+                    break record;
+                }
                 Err(WarehouseError::CommitConflict { .. }) if attempt < MAX_COMMIT_ATTEMPTS => {
                     continue;
                 }
@@ -125,7 +148,6 @@ impl Warehouse {
         }
         self.mark_published(&record.table, record.version).await?;
         self.remove_run_staging(&staging.run_id).await?;
-        drop(staging);
         Ok(record)
     }
 
@@ -343,6 +365,33 @@ impl Warehouse {
         }
         Ok(removed)
     }
+}
+
+/// Refuses to replace a partition whose committed export is newer than this one.
+fn refuse_stale(
+    state: &log::TableState,
+    staged: &[crate::StagedPartition],
+    exported_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<()> {
+    let Some(new) = exported_at else {
+        return Ok(());
+    };
+    for partition in staged {
+        let Some(current) = state.partitions.get(&partition.key) else {
+            continue;
+        };
+        if let Some(committed) = current.exported_at
+            && committed > new
+        {
+            return Err(WarehouseError::StaleExport {
+                partition: partition.key.to_string(),
+                export: new,
+                committed,
+                run_id: current.run_id.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn staged_object(run_id: &str, table: &str, rel_dir: &str, file: &str) -> StorePath {

@@ -71,6 +71,21 @@ pub enum WarehouseError {
         /// What is wrong.
         reason: String,
     },
+    /// The export is older than the one already committed for a partition.
+    #[error(
+        "refusing to replace {partition}: this export was produced at {export}, but the committed \
+         one (run {run_id}) was produced at {committed}, which is newer; pass --force to replace it anyway"
+    )]
+    StaleExport {
+        /// Partition (provider/account/period).
+        partition: String,
+        /// Production time of the refused export.
+        export: chrono::DateTime<chrono::Utc>,
+        /// Production time of the committed export.
+        committed: chrono::DateTime<chrono::Utc>,
+        /// Run that committed it.
+        run_id: String,
+    },
     /// A deliberate failure injected by a test (see [`crate::FailPoint`]).
     #[error("injected failure: {0}")]
     Injected(String),
@@ -100,7 +115,9 @@ impl WarehouseError {
             WarehouseError::InvalidUrl { .. }
             | WarehouseError::InvalidRunId(_)
             | WarehouseError::UnknownTable(_) => Blame::Config,
-            WarehouseError::InvalidPartition { .. } => Blame::InputData,
+            WarehouseError::InvalidPartition { .. } | WarehouseError::StaleExport { .. } => {
+                Blame::InputData
+            }
             WarehouseError::CommitConflict { .. }
             | WarehouseError::Store(_)
             | WarehouseError::Io { .. }

@@ -85,7 +85,7 @@ impl Warehouse {
         if run_id.is_empty() || run_id.starts_with('.') || !run_id.bytes().all(safe) {
             return Err(WarehouseError::InvalidRunId(run_id.to_string()));
         }
-        let (local_dir, upload, lock) = match &self.location {
+        let (local_dir, upload, lock, lock_path) = match &self.location {
             Location::Local(root) => {
                 let base = root.join("_staging");
                 std::fs::create_dir_all(&base)
@@ -95,13 +95,19 @@ impl Warehouse {
                     .map_err(|e| WarehouseError::io(lock_path.display(), e))?;
                 lock.lock()
                     .map_err(|e| WarehouseError::io(lock_path.display(), e))?;
-                (base.join(run_id).join(table), false, Some(lock))
+                (
+                    base.join(run_id).join(table),
+                    false,
+                    Some(lock),
+                    Some(lock_path),
+                )
             }
             Location::S3 { .. } => (
                 std::env::temp_dir()
                     .join(format!("greenops-staging-{run_id}"))
                     .join(table),
                 true,
+                None,
                 None,
             ),
         };
@@ -115,6 +121,8 @@ impl Warehouse {
             fail_point,
             _lock: lock,
             written: Default::default(),
+            keep: false,
+            lock_path,
         })
     }
 

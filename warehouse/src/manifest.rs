@@ -57,6 +57,10 @@ pub struct PartitionManifest {
     pub files: Vec<FileEntry>,
     /// The source files the rows came from.
     pub sources: Vec<SourceFile>,
+    /// When the provider produced the export (newest source file time, or the provider's own
+    /// export time where the format records one).
+    #[serde(default)]
+    pub exported_at: Option<DateTime<Utc>>,
     /// Free-form facts about the partition (source kind, billing status, export version, …).
     #[serde(default)]
     pub properties: BTreeMap<String, serde_json::Value>,

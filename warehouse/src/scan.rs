@@ -5,10 +5,49 @@
 
 use crate::error::Result;
 use crate::handle::Warehouse;
-use crate::partition::PartitionFilter;
+use crate::partition::{PartitionFilter, PartitionKey};
 use crate::schema::{COST_PARTITION_COLUMNS, cost_schema};
 use object_store::path::Path as StorePath;
 use polars::prelude::*;
+
+/// Adds the partition columns of `key` as literals.
+pub(crate) fn with_partition_columns(lf: LazyFrame, key: &PartitionKey) -> LazyFrame {
+    lf.with_columns([
+        lit(key.provider.clone()).alias(COST_PARTITION_COLUMNS[0]),
+        lit(key.billing_account.clone()).alias(COST_PARTITION_COLUMNS[1]),
+        lit(key.billing_period.clone()).alias(COST_PARTITION_COLUMNS[2]),
+    ])
+}
+
+/// Concatenates partition frames, or an empty frame of `schema` + partition columns.
+pub(crate) fn concat_or_empty(
+    frames: Vec<LazyFrame>,
+    mut schema: Schema,
+) -> PolarsResult<LazyFrame> {
+    if frames.is_empty() {
+        for c in COST_PARTITION_COLUMNS {
+            schema.with_column(c.into(), DataType::String);
+        }
+        return Ok(DataFrame::empty_with_schema(&schema).lazy());
+    }
+    concat(
+        frames,
+        UnionArgs {
+            rechunk: false,
+            parallel: true,
+            ..Default::default()
+        },
+    )
+}
+
+/// The data schema of a known table (empty for tables without a fixed schema).
+fn table_schema(table: &str) -> Schema {
+    match table {
+        crate::schema::COST_TABLE => cost_schema(),
+        crate::schema::DATA_QUALITY_TABLE => crate::schema::data_quality_schema(),
+        _ => Schema::default(),
+    }
+}
 
 /// A scan being configured; finish with [`TableScan::lazy`].
 #[derive(Debug, Clone)]
@@ -75,11 +114,11 @@ impl<'a> TableScan<'a> {
         let state = self.warehouse.state(&self.table).await?;
         let cloud = self.warehouse.location.polars_cloud_options();
         let mut frames = Vec::new();
-        for (key, manifest) in state
+        let partitions = state
             .partitions
             .iter()
-            .filter(|(k, _)| self.filter.matches(k))
-        {
+            .filter(|(k, _)| self.filter.matches(k));
+        for (key, manifest) in partitions {
             if manifest.files.is_empty() {
                 continue;
             }
@@ -100,30 +139,10 @@ impl<'a> TableScan<'a> {
                 cloud_options: cloud.clone(),
                 ..Default::default()
             };
-            let lf = LazyFrame::scan_parquet_files(paths.into_iter().collect(), args)?
-                .with_columns([
-                    lit(key.provider.clone()).alias(COST_PARTITION_COLUMNS[0]),
-                    lit(key.billing_account.clone()).alias(COST_PARTITION_COLUMNS[1]),
-                    lit(key.billing_period.clone()).alias(COST_PARTITION_COLUMNS[2]),
-                ]);
-            frames.push(lf);
+            let lf = LazyFrame::scan_parquet_files(paths.into_iter().collect(), args)?;
+            frames.push(with_partition_columns(lf, key));
         }
-        let lf = if frames.is_empty() {
-            let mut schema = cost_schema();
-            for c in COST_PARTITION_COLUMNS {
-                schema.with_column(c.into(), DataType::String);
-            }
-            DataFrame::empty_with_schema(&schema).lazy()
-        } else {
-            concat(
-                frames,
-                UnionArgs {
-                    rechunk: false,
-                    parallel: true,
-                    ..Default::default()
-                },
-            )?
-        };
+        let lf = concat_or_empty(frames, table_schema(&self.table))?;
         Ok(match self.columns {
             Some(cols) => lf.select(cols.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
             None => lf,

@@ -159,6 +159,10 @@ pub const COST_COLUMNS: &[ColumnSpec] = &[
     c("x_vCPUs", Float, false),
     c("x_MemoryGB", Float, false),
     c("x_RawTags", Json, false),
+    c("x_ReportingCurrency", Text, false),
+    c("x_ReportingBilledCost", Money, false),
+    c("x_ReportingEffectiveCost", Money, false),
+    c("x_ReportingFxRate", Quantity, false),
 ];
 
 /// Partition columns of the cost table, in path order. They live in the folder names
@@ -173,6 +177,26 @@ pub mod billing_status {
     pub const ESTIMATED: &str = "Estimated";
     /// The source does not say.
     pub const UNKNOWN: &str = "Unknown";
+}
+
+/// Name of the data-quality table: one row per (ingest run, partition, check).
+pub const DATA_QUALITY_TABLE: &str = "data_quality";
+
+/// The polars schema of the data-quality table's data files (partitioned like the cost table).
+pub fn data_quality_schema() -> Schema {
+    [
+        ("run_id", DataType::String),
+        ("checked_at", timestamp_dtype()),
+        ("check_name", DataType::String),
+        ("column_name", DataType::String),
+        ("severity", DataType::String),
+        ("checked_rows", DataType::Int64),
+        ("failed_rows", DataType::Int64),
+        ("example", DataType::String),
+    ]
+    .into_iter()
+    .map(|(n, t)| Field::new(n.into(), t))
+    .collect()
 }
 
 /// The polars schema of the cost table's data files.

@@ -37,6 +37,11 @@ pub struct Staging {
     pub(crate) _lock: Option<File>,
     /// Partitions written so far.
     pub(crate) written: Mutex<Vec<PartitionKey>>,
+    /// Set once the commit record exists: the staged files are then needed to publish (or to
+    /// roll forward after a crash) and must outlive this value.
+    pub(crate) keep: bool,
+    /// The run's lock file (removed with the staging area).
+    pub(crate) lock_path: Option<PathBuf>,
 }
 
 /// A partition written to staging, with its file entries.
@@ -169,11 +174,48 @@ impl Staging {
     }
 }
 
+impl Staging {
+    /// Everything staged so far as one `LazyFrame`, with the partition columns `provider`,
+    /// `billing_account` and `billing_period` (for checks before the commit).
+    ///
+    /// # Errors
+    /// I/O errors listing the staged files, or polars refusing the scan.
+    pub fn lazy(&self) -> Result<LazyFrame> {
+        let mut frames = Vec::new();
+        for partition in self.staged_partitions()? {
+            let dir = self.local_dir.join(partition.key.relative_dir());
+            let paths: Vec<PlRefPath> = partition
+                .files
+                .iter()
+                .map(|f| PlRefPath::new(dir.join(&f.name).display().to_string()))
+                .collect();
+            if paths.is_empty() {
+                continue;
+            }
+            frames.push(crate::scan::with_partition_columns(
+                LazyFrame::scan_parquet_files(paths.into_iter().collect(), Default::default())?,
+                &partition.key,
+            ));
+        }
+        Ok(crate::scan::concat_or_empty(
+            frames,
+            crate::schema::cost_schema(),
+        )?)
+    }
+}
+
 impl Drop for Staging {
+    /// An uncommitted staging area is discarded: a refused or failed run leaves nothing behind.
     fn drop(&mut self) {
-        if self.upload {
-            // the local copy of an object-store run is scratch space only
-            let _ignored = std::fs::remove_dir_all(&self.local_dir);
+        if self.keep && !self.upload {
+            return;
+        }
+        let _ignored = std::fs::remove_dir_all(&self.local_dir);
+        if let Some(run_dir) = self.local_dir.parent() {
+            let _ignored = std::fs::remove_dir(run_dir); // only if no other table staged there
+        }
+        if let Some(lock) = &self.lock_path {
+            let _ignored = std::fs::remove_file(lock);
         }
     }
 }

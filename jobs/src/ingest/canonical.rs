@@ -30,6 +30,11 @@ impl CanonicalFrame {
         self
     }
 
+    /// The expression set for `name`, if any.
+    pub fn get(&self, name: &str) -> Option<Expr> {
+        self.exprs.get(name).cloned()
+    }
+
     /// Whether `name` has been set.
     pub fn has(&self, name: &str) -> bool {
         self.exprs.contains_key(name)

@@ -6,7 +6,7 @@
 //! and empty cells are nulls; enumerations are normalised to the spec's spelling; timestamps are
 //! accepted with or without `T`/`Z`. Columns greenops does not keep are listed in the summary.
 
-use super::canonical::{CanonicalFrame, row, text};
+use super::canonical::{CanonicalFrame, first_of, row, text};
 use super::normalize::{enum_expr, json_field, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
@@ -154,11 +154,43 @@ impl Adapter for FocusAdapter {
         if !frame.has("ChargeCategory") {
             frame.set("ChargeCategory", lit("Usage"));
         }
+        // FOCUS requires ListCost and ContractedCost, but exporters leave them null (the Oracle
+        // rows of the FOCUS 1.0 sample): each falls back to the other, then to BilledCost.
+        let (list, contracted, billed) = (
+            frame.get("ListCost"),
+            frame.get("ContractedCost"),
+            frame.get("BilledCost"),
+        );
+        let chain =
+            |order: [&Option<Expr>; 3]| first_of(order.into_iter().flatten().cloned().collect());
+        frame.set("ContractedCost", chain([&contracted, &list, &billed]));
+        frame.set("ListCost", chain([&list, &contracted, &billed]));
         let raw = scan_raw(file, &["", "NULL"]).map_err(|e| JobError::BadFile {
             file: file.display(),
             reason: e.to_string(),
         })?;
         Ok(frame.apply(raw))
+    }
+
+    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
+        let resolved = resolve_header(header);
+        let Some(billed) = resolved.get("BilledCost") else {
+            return Ok(None);
+        };
+        let origin = Origin::new(&file.display());
+        let raw = scan_raw(file, &["", "NULL"]).map_err(|e| JobError::BadFile {
+            file: file.display(),
+            reason: e.to_string(),
+        })?;
+        Ok(Some(
+            raw.select([
+                len().alias("rows"),
+                origin
+                    .money(col(billed.as_str()), billed)
+                    .sum()
+                    .alias("billed"),
+            ]),
+        ))
     }
 
     fn provider_key(&self) -> Expr {

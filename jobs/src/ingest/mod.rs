@@ -8,10 +8,17 @@
 //! ```
 
 pub mod aws_cur;
+pub mod azure;
 pub mod canonical;
 pub mod focus;
+pub mod fx;
+pub mod gcp;
 pub mod normalize;
+pub mod oci;
 pub mod parse;
+pub mod quality;
+mod quality_table;
+mod reconcile;
 pub mod scan;
 pub mod source;
 mod summary;
@@ -35,6 +42,12 @@ pub enum SourceKind {
     Focus,
     /// AWS Cost and Usage Report: legacy CSV, Athena/Parquet naming, CUR 2.0.
     AwsCur,
+    /// Azure Cost Management exports (EA, MCA, pay-as-you-go, FocusCost).
+    Azure,
+    /// Google Cloud billing export (BigQuery standard/detailed) as CSV, NDJSON or Parquet.
+    Gcp,
+    /// Oracle Cloud Infrastructure cost reports.
+    Oci,
 }
 
 impl SourceKind {
@@ -43,6 +56,9 @@ impl SourceKind {
         match self {
             SourceKind::Focus => "focus",
             SourceKind::AwsCur => "aws-cur",
+            SourceKind::Azure => "azure",
+            SourceKind::Gcp => "gcp",
+            SourceKind::Oci => "oci",
         }
     }
 
@@ -50,6 +66,9 @@ impl SourceKind {
         match self {
             SourceKind::Focus => Box::new(focus::FocusAdapter),
             SourceKind::AwsCur => Box::new(aws_cur::AwsCurAdapter),
+            SourceKind::Azure => Box::new(azure::AzureAdapter),
+            SourceKind::Gcp => Box::new(gcp::GcpAdapter),
+            SourceKind::Oci => Box::new(oci::OciAdapter),
         }
     }
 }
@@ -63,6 +82,30 @@ pub struct Export {
     pub manifests: Vec<PathBuf>,
     /// Facts about the export recorded in the partition manifests.
     pub properties: BTreeMap<String, serde_json::Value>,
+    /// When the provider produced the export, if the format records it; otherwise the newest
+    /// modification time of its files is used.
+    pub exported_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Adapter-private facts `discover` decided about the whole export that mapping one file
+    /// needs (e.g. which Azure dataset each file is); handed to `canonical` as
+    /// [`FileContext::export_context`], not recorded.
+    pub context: serde_json::Value,
+}
+
+impl Export {
+    /// The export's production time: the recorded one, else the newest file modification time.
+    pub fn production_time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.exported_at.or_else(|| {
+            let paths = self
+                .files
+                .iter()
+                .map(|f| f.path.as_path())
+                .chain(self.manifests.iter().map(PathBuf::as_path));
+            paths
+                .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+                .max()
+                .map(chrono::DateTime::<chrono::Utc>::from)
+        })
+    }
 }
 
 /// Context for mapping one file.
@@ -70,6 +113,8 @@ pub struct Export {
 pub struct FileContext {
     /// Run id stamped into `x_IngestRunId`.
     pub run_id: String,
+    /// The export's [`Export::context`].
+    pub export_context: serde_json::Value,
 }
 
 /// A provider format: which files form an export, and how one file maps onto the canonical table.
@@ -94,6 +139,15 @@ pub trait Adapter: Send + Sync {
     ) -> Result<LazyFrame>;
     /// The provider partition value, from the canonical frame.
     fn provider_key(&self) -> Expr;
+    /// One row with `rows` and `billed` (Σ BilledCost) of `file`, computed from the raw file
+    /// independently of [`Adapter::canonical`], for the "written equals source" gate. `None`
+    /// (the default) when the format gives no simple rule.
+    ///
+    /// # Errors
+    /// The file cannot be scanned.
+    fn source_totals(&self, _file: &InputFile, _header: &[String]) -> Result<Option<LazyFrame>> {
+        Ok(None)
+    }
 }
 
 /// What to ingest.
@@ -107,6 +161,10 @@ pub struct IngestRequest {
     pub run_id: String,
     /// Failure injection for crash tests.
     pub fail_point: Option<FailPoint>,
+    /// Replace committed partitions even when their export is newer than this one.
+    pub force: bool,
+    /// Reporting currency and exchange rates, if configured.
+    pub fx: Option<std::sync::Arc<fx::FxTable>>,
 }
 
 /// Progress reporting hooks (a progress bar in the CLI).
@@ -165,6 +223,7 @@ pub async fn ingest(
     progress.phase("reading");
     let ctx = FileContext {
         run_id: request.run_id.clone(),
+        export_context: export.context.clone(),
     };
     let rows_read = Arc::new(AtomicU64::new(0));
     let mut frames = Vec::new();
@@ -173,7 +232,7 @@ pub async fn ingest(
         let lf = adapter.canonical(file, &header, &ctx)?;
         frames.push(count_rows(lf, progress.clone(), rows_read.clone()));
     }
-    let all = concat(
+    let mut all = concat(
         frames,
         UnionArgs {
             rechunk: false,
@@ -181,6 +240,9 @@ pub async fn ingest(
             ..Default::default()
         },
     )?;
+    if let Some(fx) = &request.fx {
+        all = fx.apply(all);
+    }
     let keys = [
         adapter.provider_key(),
         col("BillingAccountId"),
@@ -206,21 +268,45 @@ pub async fn ingest(
         Err(e) => return Err(e.into()),
     };
 
+    progress.phase("checking");
+    let (staging, report) = {
+        let kind = request.kind;
+        let files = export.files.clone();
+        tokio::task::spawn_blocking(move || -> Result<_> {
+            let mut report = quality::evaluate(staging.lazy()?)?;
+            let adapter = kind.adapter();
+            report.outcomes.extend(reconcile::reconcile(
+                adapter.as_ref(),
+                &files,
+                staging.lazy()?,
+            )?);
+            Ok((staging, report))
+        })
+        .await
+        .map_err(|e| JobError::Polars(PolarsError::ComputeError(e.to_string().into())))??
+    };
+    if report.is_blocked() {
+        return Err(JobError::QualityGate {
+            failures: report.blocking().map(ToString::to_string).collect(),
+        });
+    }
+
     progress.phase("committing");
     let mut properties = export.properties.clone();
     properties.insert("source_kind".into(), adapter.name().into());
-    let record = warehouse
-        .commit(
-            staging,
-            CommitInfo {
-                sources: sources.clone(),
-                properties,
-            },
-        )
-        .await?;
+    let exported_at = export.production_time();
+    let info = CommitInfo {
+        sources: sources.clone(),
+        properties,
+        exported_at,
+        force: request.force,
+    };
+    let record = warehouse.commit(staging, info).await?;
+
+    quality_table::record(warehouse, &request.run_id, &report.outcomes).await?;
 
     progress.phase("summarising");
-    summary::summarise(warehouse, &record, sources, started.elapsed()).await
+    summary::summarise(warehouse, &record, sources, report, started.elapsed()).await
 }
 
 fn count_rows(lf: LazyFrame, progress: Arc<dyn Progress>, total: Arc<AtomicU64>) -> LazyFrame {

@@ -18,6 +18,9 @@ pub enum FileFormat {
     },
     /// Apache Parquet.
     Parquet,
+    /// Newline-delimited JSON (one object per line, uncompressed), detected from the content:
+    /// the first non-blank byte is `{`.
+    NdJson,
 }
 
 /// One input file.
@@ -44,17 +47,11 @@ impl InputFile {
                 reason: "the file is empty".into(),
             });
         }
-        let mut magic = [0u8; 4];
-        let n = File::open(path)
-            .and_then(|mut f| f.read(&mut magic))
+        let mut head = Vec::with_capacity(4096);
+        File::open(path)
+            .and_then(|f| f.take(4096).read_to_end(&mut head))
             .map_err(|e| JobError::io(path.display(), e))?;
-        let format = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
-            FileFormat::Csv { gzip: true }
-        } else if n == 4 && &magic == b"PAR1" {
-            FileFormat::Parquet
-        } else {
-            FileFormat::Csv { gzip: false }
-        };
+        let format = detect_format(&head);
         Ok(Self {
             path: path.to_path_buf(),
             format,
@@ -91,12 +88,14 @@ impl InputFile {
         })
     }
 
-    /// Column names: the CSV header line (BOM stripped), or the Parquet schema.
+    /// Column names: the CSV header line (BOM stripped), the Parquet schema, or the top-level keys
+    /// of the first NDJSON object.
     ///
     /// # Errors
     /// [`JobError::BadFile`] when no header can be read.
     pub fn header(&self) -> Result<Vec<String>> {
         match self.format {
+            FileFormat::NdJson => self.ndjson_keys(),
             FileFormat::Parquet => {
                 let file = File::open(&self.path).map_err(|e| JobError::io(self.display(), e))?;
                 let schema = polars::prelude::ParquetReader::<File>::new(file)
@@ -136,6 +135,58 @@ impl InputFile {
     }
 }
 
+impl InputFile {
+    /// Top-level keys of the first object of an NDJSON file (the first non-blank line).
+    fn ndjson_keys(&self) -> Result<Vec<String>> {
+        let file = File::open(&self.path).map_err(|e| JobError::io(self.display(), e))?;
+        let mut reader = BufReader::new(file);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = reader.read_line(&mut line).map_err(|e| JobError::BadFile {
+                file: self.display(),
+                reason: format!("cannot read the first JSON line: {e}"),
+            })?;
+            if n == 0 {
+                return Err(JobError::BadFile {
+                    file: self.display(),
+                    reason: "no JSON object in the file".into(),
+                });
+            }
+            if !line.trim_start_matches('\u{feff}').trim().is_empty() {
+                break;
+            }
+        }
+        match serde_json::from_str::<serde_json::Value>(line.trim_start_matches('\u{feff}')) {
+            Ok(serde_json::Value::Object(map)) => Ok(map.keys().cloned().collect()),
+            Ok(_) => Err(JobError::BadFile {
+                file: self.display(),
+                reason: "the first JSON line is not an object".into(),
+            }),
+            Err(e) => Err(JobError::BadFile {
+                file: self.display(),
+                reason: format!("the first line is not a JSON object: {e}"),
+            }),
+        }
+    }
+}
+
+/// The format of a file from its first bytes: gzip and Parquet magic numbers, NDJSON when the
+/// first non-blank byte (after an optional UTF-8 BOM) is `{`, CSV otherwise.
+pub fn detect_format(head: &[u8]) -> FileFormat {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return FileFormat::Csv { gzip: true };
+    }
+    if head.starts_with(b"PAR1") {
+        return FileFormat::Parquet;
+    }
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => FileFormat::NdJson,
+        _ => FileFormat::Csv { gzip: false },
+    }
+}
+
 /// Splits one CSV header line (quotes honoured; headers never span lines in billing exports).
 pub fn split_csv_header(line: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -162,6 +213,14 @@ pub fn split_csv_header(line: &str) -> Vec<String> {
 /// # Errors
 /// I/O failures while listing.
 pub fn data_files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    files_under(dir, is_data_file)
+}
+
+/// Files under `dir` (recursively, sorted) that `accept` chooses.
+///
+/// # Errors
+/// I/O failures while listing.
+pub fn files_under(dir: &Path, accept: impl Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -169,7 +228,7 @@ pub fn data_files_under(dir: &Path) -> Result<Vec<PathBuf>> {
             let path = entry.map_err(|e| JobError::io(d.display(), e))?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if is_data_file(&path) {
+            } else if accept(&path) {
                 out.push(path);
             }
         }
@@ -178,16 +237,26 @@ pub fn data_files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn is_data_file(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_ascii_lowercase();
+/// Whether `path` is named like a CSV, gzip or Parquet data file.
+pub fn is_data_file(path: &Path) -> bool {
+    let name = lower_name(path);
     name.ends_with(".csv")
         || name.ends_with(".csv.gz")
         || name.ends_with(".gz")
         || name.ends_with(".parquet")
+}
+
+/// Whether `path` is named like a newline-delimited JSON file (`.json`, `.ndjson`, `.jsonl`).
+pub fn is_ndjson_file(path: &Path) -> bool {
+    let name = lower_name(path);
+    name.ends_with(".json") || name.ends_with(".ndjson") || name.ends_with(".jsonl")
+}
+
+fn lower_name(path: &Path) -> String {
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -200,5 +269,35 @@ mod tests {
             split_csv_header(r#""A","B ""x""",C"#),
             vec!["A", "B \"x\"", "C"]
         );
+    }
+
+    #[test]
+    fn formats_are_detected_from_content() {
+        assert_eq!(
+            detect_format(b"\x1f\x8b\x08"),
+            FileFormat::Csv { gzip: true }
+        );
+        assert_eq!(detect_format(b"PAR1...."), FileFormat::Parquet);
+        assert_eq!(detect_format(b"\n  {\"a\": 1}\n"), FileFormat::NdJson);
+        assert_eq!(detect_format(b"\xef\xbb\xbf{\"a\": 1}"), FileFormat::NdJson);
+        assert_eq!(
+            detect_format(b"a,b\n1,2\n"),
+            FileFormat::Csv { gzip: false }
+        );
+        assert_eq!(detect_format(b""), FileFormat::Csv { gzip: false });
+    }
+
+    #[test]
+    fn ndjson_header_is_the_first_objects_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        std::fs::write(
+            &p,
+            "\n{\"cost\": 1, \"invoice\": {\"month\": \"202401\"}}\n{\"b\": 2}\n",
+        )
+        .unwrap();
+        let f = InputFile::inspect(&p).unwrap();
+        assert_eq!(f.format, FileFormat::NdJson);
+        assert_eq!(f.header().unwrap(), vec!["cost", "invoice"]);
     }
 }

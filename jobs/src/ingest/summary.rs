@@ -1,5 +1,6 @@
 //! The human-readable outcome of an ingest, computed from the committed data.
 
+use super::quality::QualityReport;
 use crate::error::Result;
 use polars::prelude::*;
 use std::collections::BTreeSet;
@@ -42,6 +43,8 @@ pub struct IngestSummary {
     pub totals: Vec<CurrencyTotals>,
     /// Source files read.
     pub sources: Vec<SourceFile>,
+    /// Data-quality outcomes (all checks, failed or not).
+    pub quality: QualityReport,
     /// Wall time.
     pub duration: Duration,
 }
@@ -50,6 +53,7 @@ pub(super) async fn summarise(
     warehouse: &Warehouse,
     record: &CommitRecord,
     sources: Vec<SourceFile>,
+    quality: QualityReport,
     duration: Duration,
 ) -> Result<IngestSummary> {
     let keys: BTreeSet<_> = record.partitions.iter().map(|p| p.key.clone()).collect();
@@ -136,6 +140,7 @@ pub(super) async fn summarise(
         estimated,
         totals,
         sources,
+        quality,
         duration,
     })
 }
@@ -180,6 +185,16 @@ impl fmt::Display for IngestSummary {
                 "  {:<8} {:>10} {:>28} {:>28}",
                 t.currency, t.rows, t.billed_cost, t.effective_cost
             )?;
+        }
+        let warnings: Vec<String> = self.quality.warnings().map(ToString::to_string).collect();
+        let passed = self.quality.outcomes.len() - warnings.len();
+        writeln!(
+            f,
+            "  data quality: {passed} check(s) passed, {} warning(s)",
+            warnings.len()
+        )?;
+        for w in &warnings {
+            writeln!(f, "    warning: {w}")?;
         }
         write!(f, "  sources: {} file(s)", self.sources.len())
     }

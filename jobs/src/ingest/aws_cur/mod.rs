@@ -137,6 +137,29 @@ impl Adapter for AwsCurAdapter {
         Ok(frame.apply(raw))
     }
 
+    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
+        let Some(cols) = CurColumns::resolve(header) else {
+            return Ok(None);
+        };
+        let origin = Origin::new(&file.display());
+        let money = |key: &str| cols.get(key).map(|c| origin.money(col(c), c));
+        let Some(unblended) = money("line_item_unblended_cost") else {
+            return Ok(None);
+        };
+        let billed = match money("line_item_net_unblended_cost") {
+            Some(net) => first_of(vec![net, unblended]),
+            None => unblended,
+        };
+        let raw = scan_raw(file, &[""]).map_err(|e| JobError::BadFile {
+            file: file.display(),
+            reason: e.to_string(),
+        })?;
+        Ok(Some(raw.select([
+            len().alias("rows"),
+            billed.sum().alias("billed"),
+        ])))
+    }
+
     fn provider_key(&self) -> Expr {
         lit("aws")
     }

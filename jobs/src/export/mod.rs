@@ -1,0 +1,3 @@
+//! Exports from the warehouse to other formats.
+
+pub mod focus;

@@ -1,0 +1,182 @@
+//! A pass over a CSV report checking that every record has as many fields as the header.
+//!
+//! polars' CSV reader drops surplus fields of a ragged row silently when they lie beyond the
+//! columns a query reads, and pads short rows with nulls; either way values would be misread
+//! without an error. The check reads the file once more (decompressing CSV.gz as a stream) before
+//! the mapping runs, and names the first ragged row. Quoted fields may hold commas, doubled quotes
+//! and line breaks; empty lines are ignored; rows are numbered like the scan's (1 = first row
+//! after the header).
+
+use super::super::source::{FileFormat, InputFile};
+use crate::error::{JobError, Result};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+
+/// Fails with [`JobError::BadFile`] naming the first data row whose field count differs from
+/// `expected`, a file ending inside a quoted field, or a file that cannot be read to the end
+/// (e.g. a truncated CSV.gz). Files that are not CSV are not checked.
+///
+/// # Errors
+/// As above, and I/O failures opening the file.
+pub fn check_field_counts(file: &InputFile, expected: usize) -> Result<()> {
+    let FileFormat::Csv { gzip } = file.format else {
+        return Ok(());
+    };
+    let bad = |reason: String| JobError::BadFile {
+        file: file.display(),
+        reason,
+    };
+    let raw = File::open(&file.path).map_err(|e| JobError::io(file.display(), e))?;
+    let reader: Box<dyn Read> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(raw))
+    } else {
+        Box::new(raw)
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut counter = FieldCounter::new(expected);
+    loop {
+        let buf = reader.fill_buf().map_err(|e| {
+            bad(format!(
+                "cannot read the file past data row {}: {e}",
+                counter.data_rows()
+            ))
+        })?;
+        if buf.is_empty() {
+            break;
+        }
+        let n = buf.len();
+        counter.feed(buf).map_err(&bad)?;
+        reader.consume(n);
+    }
+    counter.finish().map_err(bad)
+}
+
+/// Counts the fields of each CSV record as bytes arrive.
+#[derive(Debug)]
+struct FieldCounter {
+    expected: usize,
+    /// Records completed so far, the header included.
+    records: u64,
+    in_quotes: bool,
+    /// Separators seen in the current record, plus one.
+    fields: usize,
+    /// Whether the current record has any content (a blank line has none).
+    has_content: bool,
+}
+
+impl FieldCounter {
+    fn new(expected: usize) -> Self {
+        Self {
+            expected,
+            records: 0,
+            in_quotes: false,
+            fields: 1,
+            has_content: false,
+        }
+    }
+
+    fn data_rows(&self) -> u64 {
+        self.records.saturating_sub(1)
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
+        for &b in bytes {
+            match b {
+                // a doubled quote inside quotes toggles twice: still inside
+                b'"' => {
+                    self.in_quotes = !self.in_quotes;
+                    self.has_content = true;
+                }
+                _ if self.in_quotes => {}
+                b',' => {
+                    self.fields += 1;
+                    self.has_content = true;
+                }
+                b'\n' => self.end_record()?,
+                b'\r' => {}
+                _ => self.has_content = true,
+            }
+        }
+        Ok(())
+    }
+
+    fn end_record(&mut self) -> Result<(), String> {
+        if self.has_content {
+            // the header's own field count is `expected`; only data rows are checked
+            if self.records > 0 && self.fields != self.expected {
+                return Err(format!(
+                    "row {} has {} fields but the header has {} (a ragged row)",
+                    self.records, self.fields, self.expected
+                ));
+            }
+            self.records += 1;
+        }
+        self.fields = 1;
+        self.has_content = false;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<(), String> {
+        if self.in_quotes {
+            return Err(format!(
+                "the file ends inside a quoted field (in data row {})",
+                self.records
+            ));
+        }
+        self.end_record()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: usize) -> Result<u64, String> {
+        // feed in small pieces: records and quotes span buffer boundaries
+        let mut c = FieldCounter::new(expected);
+        for chunk in text.as_bytes().chunks(3) {
+            c.feed(chunk)?;
+        }
+        let rows = c.records;
+        c.finish()?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn well_formed_files_pass() {
+        assert!(check("a,b,c\r\n1,2,3\r\n4,,\r\n", 3).is_ok());
+        assert!(check("a,b,c\n1,2,3", 3).is_ok());
+        assert!(
+            check(
+                "a,b,c\n\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n\n7,8,9\n",
+                3
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn ragged_rows_are_named() {
+        assert_eq!(
+            check("a,b,c\n1,2,3\n1,2,3,4\n", 3).unwrap_err(),
+            "row 2 has 4 fields but the header has 3 (a ragged row)"
+        );
+        assert_eq!(
+            check("a,b,c\n1,2\n", 3).unwrap_err(),
+            "row 1 has 2 fields but the header has 3 (a ragged row)"
+        );
+        assert_eq!(
+            check("a,b,c\n1,2,3\n4,5,6,", 3).unwrap_err(),
+            "row 2 has 4 fields but the header has 3 (a ragged row)"
+        );
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_refused() {
+        assert!(
+            check("a,b,c\n1,2,\"3\n", 3)
+                .unwrap_err()
+                .contains("ends inside a quoted field")
+        );
+    }
+}
