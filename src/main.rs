@@ -6,9 +6,15 @@ mod exit;
 mod progress;
 
 use clap::Parser;
+
+/// polars allocates from many threads; mimalloc returns freed memory promptly, where the system
+/// allocator's per-thread arenas made peak RSS creep up with input size (see `greenops bench`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let args = cli::Cli::parse();
     init_tracing(args.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -43,4 +49,14 @@ fn init_tracing(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+/// `greenops … | head` must end quietly, not panic on a closed pipe: take back the default
+/// SIGPIPE action that the Rust runtime replaces.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -38,13 +38,14 @@ pub async fn run(wh: &Warehouse, args: IngestArgs) -> anyhow::Result<Exit> {
             .iter()
             .map(|t| {
                 serde_json::json!({"currency": t.currency, "rows": t.rows,
-                "billed_cost": t.billed_cost, "effective_cost": t.effective_cost})
+                "billed_cost": t.billed_cost, "effective_cost": t.effective_cost,
+                "reporting_billed_cost": t.reporting_billed_cost})
             })
             .collect();
         println!(
             "{}",
             serde_json::json!({
-                "run_id": summary.run_id, "version": summary.version, "rows": summary.rows,
+                "run_id": summary.run_id, "notes": summary.notes, "version": summary.version, "rows": summary.rows,
                 "partitions": summary.partitions, "billing_periods": summary.billing_periods,
                 "accounts": summary.accounts, "estimated": summary.estimated, "totals": totals,
                 "duration_secs": summary.duration.as_secs_f64(),

@@ -115,7 +115,7 @@ impl Staging {
         };
         let options = ParquetWriteOptions {
             compression: ParquetCompression::Zstd(None),
-            statistics: StatisticsOptions::full(),
+            statistics: StatisticsOptions::default(),
             ..Default::default()
         };
         lf.sink(

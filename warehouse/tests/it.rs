@@ -160,8 +160,10 @@ async fn failure_after_k_files_keeps_the_previous_commit_everywhere() {
             "glob after a failure after {k} files"
         );
     }
-    let report = wh.recover(COST_TABLE).await.unwrap();
-    assert_eq!(report.removed_staging, 4, "abandoned staging is removed");
+    // a failed run discards its own staging; nothing is left for recovery to clean up
+    let leftovers = std::fs::read_dir(dir.path().join("_staging")).map_or(0, |d| d.count());
+    assert_eq!(leftovers, 0, "failed runs leave no staging behind");
+    assert_eq!(wh.recover(COST_TABLE).await.unwrap().removed_staging, 0);
     assert!(wh.verify(COST_TABLE).await.unwrap().is_ok());
 }
 
@@ -247,4 +249,29 @@ async fn scans_prune_partitions_and_project_columns() {
         .unwrap();
     assert_eq!(empty.height(), 0);
     assert!(empty.width() > 60, "an empty scan keeps the schema");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recovery_removes_the_staging_of_a_crashed_run_but_not_of_a_running_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let wh = open(&dir);
+    // a process that died mid-write: its staging folder and an unheld lock file remain
+    let crashed = dir.path().join("_staging/run-crashed/cost/provider=aws");
+    std::fs::create_dir_all(&crashed).unwrap();
+    std::fs::write(crashed.join("part.parquet"), b"partial").unwrap();
+    std::fs::write(dir.path().join("_staging/run-crashed.lock"), b"").unwrap();
+    // a run still staging holds its lock
+    let running = wh.staging(COST_TABLE, "run-live", None).unwrap();
+    let report = wh.recover(COST_TABLE).await.unwrap();
+    assert_eq!(report.removed_staging, 1);
+    assert!(!dir.path().join("_staging/run-crashed").exists());
+    assert!(
+        dir.path().join("_staging/run-live").exists(),
+        "a live run keeps its staging"
+    );
+    drop(running);
+    assert!(
+        !dir.path().join("_staging/run-live").exists(),
+        "dropped uncommitted staging is discarded"
+    );
 }

@@ -212,6 +212,7 @@ pub async fn ingest(
     );
 
     progress.phase("hashing sources");
+    tracing::info!(run_id = %request.run_id, phase = "hashing sources", "Ingest phase.");
     let mut sources = Vec::new();
     for file in &export.files {
         sources.push(file.describe()?);
@@ -221,6 +222,7 @@ pub async fn ingest(
     }
 
     progress.phase("reading");
+    tracing::info!(run_id = %request.run_id, phase = "reading", "Ingest phase.");
     let ctx = FileContext {
         run_id: request.run_id.clone(),
         export_context: export.context.clone(),
@@ -269,6 +271,7 @@ pub async fn ingest(
     };
 
     progress.phase("checking");
+    tracing::info!(run_id = %request.run_id, phase = "checking", "Ingest phase.");
     let (staging, report) = {
         let kind = request.kind;
         let files = export.files.clone();
@@ -292,6 +295,7 @@ pub async fn ingest(
     }
 
     progress.phase("committing");
+    tracing::info!(run_id = %request.run_id, phase = "committing", "Ingest phase.");
     let mut properties = export.properties.clone();
     properties.insert("source_kind".into(), adapter.name().into());
     let exported_at = export.production_time();
@@ -306,6 +310,7 @@ pub async fn ingest(
     quality_table::record(warehouse, &request.run_id, &report.outcomes).await?;
 
     progress.phase("summarising");
+    tracing::info!(run_id = %request.run_id, phase = "summarising", "Ingest phase.");
     summary::summarise(warehouse, &record, sources, report, started.elapsed()).await
 }
 

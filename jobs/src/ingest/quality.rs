@@ -247,6 +247,7 @@ fn unknown_region() -> Expr {
 /// polars failures reading the staged files.
 pub fn evaluate(staged: LazyFrame) -> PolarsResult<QualityReport> {
     let checks = checks();
+    // pass 1: failure counts per partition — sums only, so the streaming engine keeps it bounded
     let mut aggs = vec![len().alias("__rows")];
     for (i, c) in checks.iter().enumerate() {
         aggs.push(
@@ -256,26 +257,10 @@ pub fn evaluate(staged: LazyFrame) -> PolarsResult<QualityReport> {
                 .sum()
                 .alias(format!("f{i}")),
         );
-        let example = concat_str(
-            [
-                col("x_SourceFile"),
-                lit(" row "),
-                col("x_SourceRow").cast(DataType::String),
-                lit(": "),
-                col(c.column).cast(DataType::String).fill_null(lit("null")),
-            ],
-            "",
-            false,
-        );
-        aggs.push(
-            example
-                .filter(c.failing.clone().fill_null(lit(false)))
-                .first()
-                .alias(format!("e{i}")),
-        );
     }
     let keys: Vec<Expr> = COST_PARTITION_COLUMNS.iter().map(|c| col(*c)).collect();
     let df = staged
+        .clone()
         .group_by(keys)
         .agg(aggs)
         .sort(COST_PARTITION_COLUMNS, Default::default())
@@ -286,8 +271,14 @@ pub fn evaluate(staged: LazyFrame) -> PolarsResult<QualityReport> {
     let mut report = QualityReport::default();
     for (i, c) in checks.iter().enumerate() {
         let failed = df.column(&format!("f{i}"))?.cast(&DataType::UInt64)?;
-        let example = df.column(&format!("e{i}"))?.cast(&DataType::String)?;
         for (p, key) in keys.iter().enumerate() {
+            let failed_rows = failed.u64()?.get(p).unwrap_or(0);
+            // pass 2, only for failures: the first failing row of the partition
+            let example = if failed_rows > 0 {
+                first_failure(&staged, c, key)?
+            } else {
+                None
+            };
             report.outcomes.push(CheckOutcome {
                 scope: key.to_string(),
                 partitions: vec![key.clone()],
@@ -295,12 +286,46 @@ pub fn evaluate(staged: LazyFrame) -> PolarsResult<QualityReport> {
                 column: c.column.to_string(),
                 severity: c.severity,
                 checked_rows: rows.u64()?.get(p).unwrap_or(0),
-                failed_rows: failed.u64()?.get(p).unwrap_or(0),
-                example: example.str()?.get(p).map(str::to_string),
+                failed_rows,
+                example,
             });
         }
     }
     Ok(report)
+}
+
+/// `file row N: value` of the first row of `key` failing `check`.
+fn first_failure(
+    staged: &LazyFrame,
+    check: &Check,
+    key: &PartitionKey,
+) -> PolarsResult<Option<String>> {
+    let in_partition = col(COST_PARTITION_COLUMNS[0])
+        .eq(lit(key.provider.clone()))
+        .and(col(COST_PARTITION_COLUMNS[1]).eq(lit(key.billing_account.clone())))
+        .and(col(COST_PARTITION_COLUMNS[2]).eq(lit(key.billing_period.clone())));
+    let example = concat_str(
+        [
+            col("x_SourceFile"),
+            lit(" row "),
+            col("x_SourceRow").cast(DataType::String),
+            lit(": "),
+            col(check.column)
+                .cast(DataType::String)
+                .fill_null(lit("null")),
+        ],
+        "",
+        false,
+    );
+    let df = staged
+        .clone()
+        .filter(in_partition.and(check.failing.clone().fill_null(lit(false))))
+        .select([example.alias("e"), col("x_SourceFile"), col("x_SourceRow")])
+        .sort(["x_SourceFile", "x_SourceRow"], Default::default())
+        .limit(1)
+        .collect_with_engine(Engine::Streaming)?
+        .unwrap_single();
+    Ok(df.column("e")?.str()?.get(0).map(str::to_string))
 }
 
 /// The partition key of every row of a frame holding the partition columns.

@@ -20,6 +20,8 @@ pub struct CurrencyTotals {
     pub billed_cost: String,
     /// Σ EffectiveCost, exact decimal text.
     pub effective_cost: String,
+    /// Σ BilledCost in the reporting currency (`CODE amount`), when one is configured.
+    pub reporting_billed_cost: Option<String>,
 }
 
 /// What an ingest committed.
@@ -43,6 +45,8 @@ pub struct IngestSummary {
     pub totals: Vec<CurrencyTotals>,
     /// Source files read.
     pub sources: Vec<SourceFile>,
+    /// Notes the adapter recorded about the export (e.g. a missing Azure actual-cost dataset).
+    pub notes: Vec<String>,
     /// Data-quality outcomes (all checks, failed or not).
     pub quality: QualityReport,
     /// Wall time.
@@ -74,6 +78,8 @@ pub(super) async fn summarise(
                 len().alias("rows"),
                 col("BilledCost").sum(),
                 col("EffectiveCost").sum(),
+                col("x_ReportingBilledCost").sum(),
+                col("x_ReportingCurrency").first(),
             ])
             .sort(["BillingCurrency"], Default::default())
             .collect_with_engine(Engine::Streaming)?
@@ -103,6 +109,18 @@ pub(super) async fn summarise(
     let rows = totals.column("rows")?.cast(&DataType::UInt64)?;
     let billed = totals.column("BilledCost")?.cast(&DataType::String)?;
     let effective = totals.column("EffectiveCost")?.cast(&DataType::String)?;
+    let reporting = totals
+        .column("x_ReportingBilledCost")?
+        .cast(&DataType::String)?;
+    let reporting_code = totals.column("x_ReportingCurrency")?.str()?.clone();
+    let notes = record
+        .partitions
+        .iter()
+        .flat_map(|p| p.properties.iter().filter(|(k, _)| k.ends_with("_note")))
+        .filter_map(|(_, v)| v.as_str().map(str::to_string))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let totals: Vec<CurrencyTotals> = (0..totals.height())
         .map(|i| CurrencyTotals {
             currency: cur.get(i).unwrap_or("(none)").to_string(),
@@ -111,6 +129,10 @@ pub(super) async fn summarise(
             effective_cost: trim_decimal(
                 effective.str().ok().and_then(|s| s.get(i)).unwrap_or("0"),
             ),
+            reporting_billed_cost: reporting_code
+                .get(i)
+                .zip(reporting.str().ok().and_then(|s| s.get(i)))
+                .map(|(code, v)| format!("{code} {}", trim_decimal(v))),
         })
         .collect();
     let estimated = estimated
@@ -140,6 +162,7 @@ pub(super) async fn summarise(
         estimated,
         totals,
         sources,
+        notes,
         quality,
         duration,
     })
@@ -180,11 +203,18 @@ impl fmt::Display for IngestSummary {
             "currency", "rows", "BilledCost", "EffectiveCost"
         )?;
         for t in &self.totals {
-            writeln!(
+            write!(
                 f,
                 "  {:<8} {:>10} {:>28} {:>28}",
                 t.currency, t.rows, t.billed_cost, t.effective_cost
             )?;
+            match &t.reporting_billed_cost {
+                Some(r) => writeln!(f, "   (BilledCost = {r})")?,
+                None => writeln!(f)?,
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
         }
         let warnings: Vec<String> = self.quality.warnings().map(ToString::to_string).collect();
         let passed = self.quality.outcomes.len() - warnings.len();
