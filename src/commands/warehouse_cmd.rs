@@ -87,21 +87,26 @@ async fn ls(wh: &Warehouse, json: bool) -> anyhow::Result<Exit> {
             t.rows(),
             HumanBytes(t.bytes())
         );
+        // the account goes last: Azure billing scopes and OCI tenancy OCIDs are long
         println!(
-            "  {:<10} {:<16} {:<8} {:>10} {:>6} {:>10}  committed",
-            "provider", "account", "period", "rows", "files", "size"
+            "  {:<10} {:<8} {:>10} {:>6} {:>10}  {:<26} account",
+            "provider", "period", "rows", "files", "size", "committed"
         );
         for p in &t.partitions {
+            let committed = format!(
+                "{} (v{})",
+                p.committed_at.format("%Y-%m-%d %H:%M:%SZ"),
+                p.version
+            );
             println!(
-                "  {:<10} {:<16} {:<8} {:>10} {:>6} {:>10}  {} (v{})",
+                "  {:<10} {:<8} {:>10} {:>6} {:>10}  {:<26} {}",
                 p.key.provider,
-                p.key.billing_account,
                 p.key.billing_period,
                 p.rows,
                 p.files.len(),
                 HumanBytes(p.bytes).to_string(),
-                p.committed_at.format("%Y-%m-%d %H:%M:%SZ"),
-                p.version
+                committed,
+                p.key.billing_account,
             );
         }
     }
