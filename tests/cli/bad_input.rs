@@ -240,3 +240,42 @@ fn quality_gate_blocks_an_unknown_currency_code() {
         &["currency_code(BillingCurrency)", "dollars.csv row 1: US$"],
     );
 }
+
+#[test]
+fn a_row_with_more_fields_than_the_header_is_refused() {
+    let (ws, before) = committed();
+    // polars alone would drop the surplus fields silently
+    let text = std::fs::read_to_string(sample(
+        "aws_cur/focus_converters_sample-anonymous-aws-export-dataset.csv",
+    ))
+    .unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[5].push_str(",surplus,fields");
+    let bad = ws.path("ragged.csv");
+    std::fs::write(&bad, lines.join("\n") + "\n").unwrap();
+    assert_refused(
+        &ws,
+        &before,
+        "aws-cur",
+        &bad,
+        &["ragged.csv", "row 5 has 96 fields but the header has 94"],
+    );
+    let focus = std::fs::read_to_string(sample("focus/focus1.3_guymano_synthetic_aws_excerpt.csv"))
+        .unwrap();
+    let bad = ws.path("ragged_focus.csv");
+    std::fs::write(
+        &bad,
+        focus.replacen("\n", ",x\n", 2).replacen(",x\n", "\n", 1),
+    )
+    .unwrap();
+    assert_refused(
+        &ws,
+        &before,
+        "focus",
+        &bad,
+        &[
+            "ragged_focus.csv",
+            "row 1 has 66 fields but the header has 65",
+        ],
+    );
+}

@@ -19,6 +19,7 @@ pub mod parse;
 pub mod quality;
 mod quality_table;
 mod reconcile;
+mod records;
 pub mod scan;
 pub mod source;
 mod summary;
@@ -148,6 +149,11 @@ pub trait Adapter: Send + Sync {
     fn source_totals(&self, _file: &InputFile, _header: &[String]) -> Result<Option<LazyFrame>> {
         Ok(None)
     }
+    /// Whether CSV rows may have fewer fields than the header (trailing columns then read as
+    /// null). Rows with more fields are always refused.
+    fn short_rows_allowed(&self) -> bool {
+        true
+    }
 }
 
 /// What to ingest.
@@ -211,16 +217,6 @@ pub async fn ingest(
         export.files.iter().map(|f| f.bytes).sum(),
     );
 
-    progress.phase("hashing sources");
-    tracing::info!(run_id = %request.run_id, phase = "hashing sources", "Ingest phase.");
-    let mut sources = Vec::new();
-    for file in &export.files {
-        sources.push(file.describe()?);
-    }
-    for manifest in &export.manifests {
-        sources.push(InputFile::inspect(manifest)?.describe()?);
-    }
-
     progress.phase("reading");
     tracing::info!(run_id = %request.run_id, phase = "reading", "Ingest phase.");
     let ctx = FileContext {
@@ -229,11 +225,29 @@ pub async fn ingest(
     };
     let rows_read = Arc::new(AtomicU64::new(0));
     let mut frames = Vec::new();
+    let mut headers = Vec::new();
     for file in &export.files {
         let header = file.header()?;
         let lf = adapter.canonical(file, &header, &ctx)?;
         frames.push(count_rows(lf, progress.clone(), rows_read.clone()));
+        headers.push(header.len());
     }
+    // hashing and the field-count check read the raw files on their own thread, while polars reads
+    let side_reads = {
+        let (files, manifests) = (export.files.clone(), export.manifests.clone());
+        let allow_short = adapter.short_rows_allowed();
+        std::thread::spawn(move || -> Result<Vec<warehouse::SourceFile>> {
+            let mut sources = Vec::new();
+            for (file, columns) in files.iter().zip(headers) {
+                records::check_field_counts(file, columns, allow_short)?;
+                sources.push(file.describe()?);
+            }
+            for manifest in &manifests {
+                sources.push(InputFile::inspect(manifest)?.describe()?);
+            }
+            Ok(sources)
+        })
+    };
     let mut all = concat(
         frames,
         UnionArgs {
@@ -269,6 +283,10 @@ pub async fn ingest(
         }
         Err(e) => return Err(e.into()),
     };
+
+    let sources = side_reads.join().map_err(|_| {
+        JobError::Polars(PolarsError::ComputeError("source check panicked".into()))
+    })??;
 
     progress.phase("checking");
     tracing::info!(run_id = %request.run_id, phase = "checking", "Ingest phase.");

@@ -41,7 +41,7 @@
 //! Values: costs and quantities may be in E-notation (`2.323760000E-9`) and are parsed exactly.
 //! An empty `lineItem/tenantId`, `lineItem/intervalUsageStart`, `lineItem/intervalUsageEnd` or
 //! `cost/currencyCode` is a bad value (they decide the partition and the totals). A row with more
-//! or fewer fields than the header is refused before mapping (`records.rs`): polars would
+//! or fewer fields than the header is refused before mapping (`../records.rs`, run by the driver): polars would
 //! silently drop or pad the fields.
 //!
 //! OCI writes a month as many incremental report files, each holding only new rows, while an
@@ -50,7 +50,6 @@
 //! `usage-csv`, which hold no cost) are skipped.
 
 mod header;
-mod records;
 pub mod services;
 
 use super::canonical::{CanonicalFrame, row, text};
@@ -116,7 +115,6 @@ impl Adapter for OciAdapter {
                 header.iter().take(6).collect::<Vec<_>>()
             ),
         })?;
-        records::check_field_counts(file, header.len())?;
         let frame = map_columns(&cols, &Origin::new(&file.display()), file, ctx);
         let raw = scan_raw(file, &[""]).map_err(|e| JobError::BadFile {
             file: file.display(),
@@ -127,6 +125,10 @@ impl Adapter for OciAdapter {
 
     fn provider_key(&self) -> Expr {
         lit("oci")
+    }
+
+    fn short_rows_allowed(&self) -> bool {
+        false
     }
 
     fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
