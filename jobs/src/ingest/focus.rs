@@ -10,7 +10,7 @@ use super::canonical::{CanonicalFrame, first_of, row, text};
 use super::normalize::{enum_expr, json_field, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
-use super::source::{InputFile, data_files_under};
+use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result};
 use polars::prelude::*;
@@ -50,22 +50,8 @@ impl Adapter for FocusAdapter {
     }
 
     fn discover(&self, path: &Path) -> Result<Export> {
-        let paths = if path.is_dir() {
-            data_files_under(path)?
-        } else if path.exists() {
-            vec![path.to_path_buf()]
-        } else {
-            return Err(JobError::BadPath {
-                path: path.into(),
-                reason: "does not exist".into(),
-            });
-        };
-        let files = paths
-            .iter()
-            .map(|p| InputFile::inspect(p))
-            .collect::<Result<Vec<_>>>()?;
         Ok(Export {
-            files,
+            files: inputs_at(path, is_data_file)?,
             ..Default::default()
         })
     }

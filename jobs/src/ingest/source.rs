@@ -208,6 +208,25 @@ pub fn split_csv_header(line: &str) -> Vec<String> {
     out.into_iter().map(|s| s.trim().to_string()).collect()
 }
 
+/// The input files at `path`: the file itself, or the files under the folder that `accept`
+/// chooses (recursively, sorted), each inspected.
+///
+/// # Errors
+/// [`JobError::BadPath`] when `path` does not exist; unreadable or empty files.
+pub fn inputs_at(path: &Path, accept: impl Fn(&Path) -> bool) -> Result<Vec<InputFile>> {
+    let paths = if path.is_dir() {
+        files_under(path, accept)?
+    } else if path.exists() {
+        vec![path.to_path_buf()]
+    } else {
+        return Err(JobError::BadPath {
+            path: path.into(),
+            reason: "does not exist".into(),
+        });
+    };
+    paths.iter().map(|p| InputFile::inspect(p)).collect()
+}
+
 /// Data files under `dir` (recursively, sorted): `.csv`, `.csv.gz`, `.gz`, `.parquet`.
 ///
 /// # Errors

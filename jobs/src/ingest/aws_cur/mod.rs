@@ -23,7 +23,7 @@ use super::canonical::{CanonicalFrame, first_of, row, text};
 use super::normalize::{tags_from_columns, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
-use super::source::{InputFile, data_files_under};
+use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result};
 use naming::{CurColumns, CurStyle};
@@ -71,10 +71,7 @@ impl Adapter for AwsCurAdapter {
         };
         if manifests.is_empty() {
             // a plain folder of CUR files: every data file in it
-            let files = data_files_under(path)?
-                .iter()
-                .map(|p| InputFile::inspect(p))
-                .collect::<Result<_>>()?;
+            let files = inputs_at(path, is_data_file)?;
             return Ok(Export {
                 files,
                 ..Default::default()

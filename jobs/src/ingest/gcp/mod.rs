@@ -67,7 +67,7 @@ use super::canonical::{CanonicalFrame, first_of, row};
 use super::normalize::tags_from_json;
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
-use super::source::{InputFile, files_under, is_data_file, is_ndjson_file};
+use super::source::{InputFile, inputs_at, is_data_file, is_ndjson_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result};
 use fields::Fields;
@@ -101,22 +101,8 @@ impl Adapter for GcpAdapter {
     }
 
     fn discover(&self, path: &Path) -> Result<Export> {
-        let paths = if path.is_dir() {
-            files_under(path, |p| is_data_file(p) || is_ndjson_file(p))?
-        } else if path.exists() {
-            vec![path.to_path_buf()]
-        } else {
-            return Err(JobError::BadPath {
-                path: path.into(),
-                reason: "does not exist".into(),
-            });
-        };
-        let files = paths
-            .iter()
-            .map(|p| InputFile::inspect(p))
-            .collect::<Result<Vec<_>>>()?;
         Ok(Export {
-            files,
+            files: inputs_at(path, |p| is_data_file(p) || is_ndjson_file(p))?,
             ..Default::default()
         })
     }

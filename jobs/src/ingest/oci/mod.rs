@@ -56,7 +56,7 @@ use super::canonical::{CanonicalFrame, row, text};
 use super::normalize::tags_from_columns;
 use super::parse::{Origin, ROW};
 use super::scan::scan_raw;
-use super::source::{InputFile, data_files_under};
+use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result, bad_value_polars};
 use header::OciColumns;
@@ -78,25 +78,10 @@ impl Adapter for OciAdapter {
     }
 
     fn discover(&self, path: &Path) -> Result<Export> {
-        let paths = if path.is_dir() {
-            data_files_under(path)?
-                .into_iter()
-                .filter(|p| !is_usage_report(p.strip_prefix(path).unwrap_or(p)))
-                .collect()
-        } else if path.exists() {
-            vec![path.to_path_buf()]
-        } else {
-            return Err(JobError::BadPath {
-                path: path.into(),
-                reason: "does not exist".into(),
-            });
-        };
-        let files = paths
-            .iter()
-            .map(|p| InputFile::inspect(p))
-            .collect::<Result<Vec<_>>>()?;
         Ok(Export {
-            files,
+            files: inputs_at(path, |p| {
+                is_data_file(p) && !is_usage_report(p.strip_prefix(path).unwrap_or(p))
+            })?,
             ..Default::default()
         })
     }
