@@ -44,20 +44,7 @@ fn query(ws: &Workspace, sql: &str) -> Vec<Vec<Value>> {
         ws.warehouse
     );
     let sql = sql.replace("{src}", &src);
-    let out = std::process::Command::new(python())
-        .args([
-            "-c",
-            "import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall(), default=str))",
-            &sql,
-        ])
-        .output()
-        .expect("spawn python");
-    assert!(
-        out.status.success(),
-        "{sql}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("query JSON")
+    serde_json::from_value(duckdb_json(&sql)).expect("rows")
 }
 
 /// The properties of every committed partition manifest.

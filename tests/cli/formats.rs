@@ -9,15 +9,7 @@ fn duck(ws: &Workspace, sql: &str) {
     let sql = sql
         .replace("{dir}", &ws.dir.path().display().to_string())
         .replace("{repo}", &repo().display().to_string());
-    let out = std::process::Command::new(python())
-        .args(["-c", &format!("import duckdb; duckdb.sql({sql:?})")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python_run("import duckdb, sys; duckdb.sql(sys.argv[1])", &[&sql]);
 }
 
 fn gzip(src: &Path, dst: &Path) {

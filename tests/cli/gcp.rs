@@ -42,34 +42,13 @@ fn query(ws: &Workspace, sql: &str) -> Value {
             ws.warehouse
         ),
     );
-    let out = std::process::Command::new(python())
-        .args([
-            "-c",
-            &format!("import duckdb, json; print(json.dumps(duckdb.sql({sql:?}).fetchall(), default=str))"),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("duckdb rows")
+    duckdb_json(&sql)
 }
 
 /// Runs a Python snippet with `argv[1..]`.
 fn py(script: &str, args: &[&Path]) {
-    let out = std::process::Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args: Vec<String> = args.iter().map(|p| p.display().to_string()).collect();
+    python_run(script, &args.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]

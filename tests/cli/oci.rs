@@ -42,19 +42,7 @@ fn query(ws: &Workspace, sql: &str) -> String {
         "{glob}",
         &format!("read_parquet('{}/cost/**/*.parquet')", ws.warehouse),
     );
-    let out = std::process::Command::new(python())
-        .args([
-            "-c",
-            &format!("import duckdb; print(duckdb.sql({sql:?}).fetchall())"),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    duckdb_rows(&sql)
 }
 
 #[test]

@@ -274,3 +274,37 @@ pub fn assert_refused(
     );
     ws.run(&["warehouse", "verify"]).assert_code(0);
 }
+
+/// Runs a Python snippet with `args` as `sys.argv[1..]`; its stdout, trimmed. A failing snippet
+/// fails the test with its stderr.
+pub fn python_run(script: &str, args: &[&str]) -> String {
+    let out = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("spawn python");
+    assert!(
+        out.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Rows of a DuckDB query as Python prints them, e.g. `[(1, 'a')]`.
+pub fn duckdb_rows(sql: &str) -> String {
+    python_run(
+        "import duckdb, sys; print(duckdb.sql(sys.argv[1]).fetchall())",
+        &[sql],
+    )
+}
+
+/// Rows of a DuckDB query as JSON arrays (non-JSON values as text).
+pub fn duckdb_json(sql: &str) -> Value {
+    let text = python_run(
+        "import duckdb, json, sys; print(json.dumps(duckdb.sql(sys.argv[1]).fetchall(), default=str))",
+        &[sql],
+    );
+    serde_json::from_str(&text).expect("query JSON")
+}
