@@ -13,24 +13,7 @@ fn fixture(rel: &str) -> PathBuf {
 /// Ingests `path`; rows and per-currency BilledCost equal the oracle over `data_files`, through
 /// the summary and through DuckDB; `warehouse verify` passes. Returns the workspace.
 fn check(path: &Path, data_files: &[PathBuf]) -> Workspace {
-    let ws = Workspace::new();
-    let expected = source_totals("azure", data_files);
-    assert!(!expected.is_empty());
-    let summary = ws.ingest("azure", path);
-    assert_eq!(
-        summary_totals(&summary),
-        expected,
-        "ingest summary vs source"
-    );
-    let duck = ws.duckdb();
-    assert_eq!(
-        duckdb_totals(&duck),
-        expected,
-        "DuckDB over the glob vs source"
-    );
-    assert_eq!(duck["types"]["BilledCost"], "DECIMAL(38,24)");
-    ws.run(&["warehouse", "verify"]).assert_code(0);
-    ws
+    assert_ingests_like_source("azure", path, data_files)
 }
 
 fn check_file(path: PathBuf) -> Workspace {

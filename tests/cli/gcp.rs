@@ -13,24 +13,7 @@ const DETAILED: &str = "gcp/koku_gcp_2022-08-01_5.csv";
 /// Ingests `path` and checks rows and per-currency BilledCost against the oracle over
 /// `data_files`, through the summary and through DuckDB; `warehouse verify` passes.
 fn check(path: &Path, data_files: &[PathBuf]) -> Workspace {
-    let ws = Workspace::new();
-    let expected = source_totals("gcp", data_files);
-    assert!(!expected.is_empty());
-    let summary = ws.ingest("gcp", path);
-    assert_eq!(
-        summary_totals(&summary),
-        expected,
-        "ingest summary vs source"
-    );
-    let duck = ws.duckdb();
-    assert_eq!(
-        duckdb_totals(&duck),
-        expected,
-        "DuckDB over the glob vs source"
-    );
-    assert_eq!(duck["types"]["BilledCost"], "DECIMAL(38,24)");
-    ws.run(&["warehouse", "verify"]).assert_code(0);
-    ws
+    assert_ingests_like_source("gcp", path, data_files)
 }
 
 /// Rows of a DuckDB query over the workspace's warehouse (`{wh}` = the cost glob) as JSON.

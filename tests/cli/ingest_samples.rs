@@ -5,27 +5,7 @@ use crate::support::*;
 use std::path::PathBuf;
 
 fn check(kind: &str, path: PathBuf, data_files: Vec<PathBuf>) {
-    let ws = Workspace::new();
-    let expected = source_totals(kind, &data_files);
-    assert!(!expected.is_empty());
-    let summary = ws.ingest(kind, &path);
-    assert_eq!(
-        summary_totals(&summary),
-        expected,
-        "ingest summary vs source"
-    );
-    let duck = ws.duckdb();
-    assert_eq!(
-        duckdb_totals(&duck),
-        expected,
-        "DuckDB over the glob vs source"
-    );
-    assert_eq!(duck["types"]["BilledCost"], "DECIMAL(38,24)");
-    assert_eq!(
-        duck["types"]["ChargePeriodStart"],
-        "TIMESTAMP WITH TIME ZONE"
-    );
-    ws.run(&["warehouse", "verify"]).assert_code(0);
+    assert_ingests_like_source(kind, &path, &data_files);
 }
 
 #[test]

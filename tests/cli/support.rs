@@ -308,3 +308,31 @@ pub fn duckdb_json(sql: &str) -> Value {
     );
     serde_json::from_str(&text).expect("query JSON")
 }
+
+/// Ingests `path` into a fresh workspace and asserts rows and per-currency BilledCost equal the
+/// oracle over `data_files`, through the ingest summary and through DuckDB over the glob, with
+/// the warehouse's money and time types, and that `warehouse verify` passes.
+pub fn assert_ingests_like_source(kind: &str, path: &Path, data_files: &[PathBuf]) -> Workspace {
+    let ws = Workspace::new();
+    let expected = source_totals(kind, data_files);
+    assert!(!expected.is_empty());
+    let summary = ws.ingest(kind, path);
+    assert_eq!(
+        summary_totals(&summary),
+        expected,
+        "ingest summary vs source"
+    );
+    let duck = ws.duckdb();
+    assert_eq!(
+        duckdb_totals(&duck),
+        expected,
+        "DuckDB over the glob vs source"
+    );
+    assert_eq!(duck["types"]["BilledCost"], "DECIMAL(38,24)");
+    assert_eq!(
+        duck["types"]["ChargePeriodStart"],
+        "TIMESTAMP WITH TIME ZONE"
+    );
+    ws.run(&["warehouse", "verify"]).assert_code(0);
+    ws
+}
