@@ -13,7 +13,12 @@ Examples:
   greenops ingest aws-cur examples/exports/aws_cur/koku_cur_bucket_layout/my-prefix/my-report
   greenops --warehouse s3://finops-warehouse/prod ingest aws-cur ./cur/2026-11/
   greenops warehouse ls
-  greenops warehouse verify";
+  greenops warehouse verify
+  greenops validate
+  greenops run ingest_aws --partition 2026-10
+  greenops backfill ingest_aws --from 2026-01 --to 2026-10 --concurrency 2
+  greenops runs --status failed
+  greenops audit verify";
 
 /// greenops command line.
 #[derive(Debug, Parser)]
@@ -37,6 +42,15 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub state: String,
+
+    /// Pipeline definition (sources, jobs, schedules, recipients).
+    #[arg(
+        long,
+        global = true,
+        env = "GREENOPS_CONFIG",
+        default_value = "orchestration.yaml"
+    )]
+    pub config: PathBuf,
 
     /// More logging (-v info, -vv debug); GREENOPS_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -74,6 +88,274 @@ is refused unless --force is given.")]
     /// Benchmarks (throughput and peak memory, side by side with DuckDB).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Check orchestration.yaml without touching anything; print the DAG and next due times.
+    #[command(after_help = "\
+Examples:
+  greenops validate
+  greenops validate deploy/prod-orchestration.yaml
+
+Checks: YAML syntax and unknown keys (with line numbers), unknown sources and jobs, dependency
+cycles, cron syntax and time zones, partition keys, recipients. Exit 4 when anything is wrong.")]
+    Validate(ValidateArgs),
+    /// Run one job for one partition now, in this process (records the run in the ledger).
+    #[command(after_help = "\
+Examples:
+  greenops run ingest_aws --partition 2026-10
+  greenops run esg_report --partition 2026-10 --with-upstream
+  greenops run ingest_aws --dry-run
+  greenops run ingest_aws --partition 2026-10 --queue     # hand it to `greenops worker`s instead
+
+Without --partition the job's latest due partition is used. Failed attempts are retried with the
+job's backoff. Exit 7 when a run ends failed, skipped or cancelled.")]
+    Run(RunArgs),
+    /// Run a job over a range of partitions, recorded as a backfill (listable, cancellable, resumable).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "\
+Examples:
+  greenops backfill ingest_aws --from 2025-01 --to 2025-12 --dry-run
+  greenops backfill ingest_aws --from 2025-01 --to 2025-12 --only failed --concurrency 3
+  greenops backfill ingest_aws --from 2025-01 --to 2025-12 --queue   # for workers
+  greenops backfill list
+  greenops backfill cancel 0193c2a4
+  greenops backfill resume 0193c2a4
+
+--only missing runs partitions that never ran; failed adds failed, skipped and cancelled ones;
+all re-runs everything. Cancelling stops queued runs at once and running ones at their next safe
+point (before committing); committed partitions stay. Resume re-plans the failed and missing."
+    )]
+    Backfill(BackfillArgs),
+    /// Run history: attempts with status, trigger, times, checksums and errors.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "\
+Examples:
+  greenops runs
+  greenops runs --job ingest_aws --status failed --since 2026-11-01
+  greenops runs show 0193c2a4-7b1e"
+    )]
+    Runs(RunsArgs),
+    /// Approve a run that needs a second person (jobs with `approval: required`).
+    #[command(
+        after_help = "Example:\n  GREENOPS_ACTOR=controller@corp greenops approve 0193c2a4-7b1e"
+    )]
+    Approve(ApproveArgs),
+    /// The audit log: verify its hash chain, or list recent events.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Long-running: enqueue scheduled runs when their cron ticks (and catch up after downtime).
+    #[command(after_help = "\
+Examples:
+  greenops scheduler                                  # until Ctrl-C
+  greenops scheduler --once                           # one catch-up pass, then exit (cron-driven)
+  greenops --state postgres://greenops@db/greenops scheduler
+
+Several schedulers may run: each tick is enqueued once. Missed ticks inside a job's
+schedule.catch_up window are enqueued on start; older ones are reported for a backfill.")]
+    Scheduler(SchedulerArgs),
+    /// Long-running: execute queued runs (many workers on many machines share a PostgreSQL queue).
+    #[command(after_help = "\
+Examples:
+  greenops worker --concurrency 2
+  greenops worker --exit-when-idle                    # drain the queue, then exit
+  greenops --state postgres://greenops@db/greenops worker
+
+A run starts once its upstream partitions succeeded; a failed upstream marks it skipped. Runs of
+a worker that stops heartbeating are failed and retried by the others.")]
+    Worker(WorkerArgs),
+}
+
+/// `greenops validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// File to check (default: --config).
+    pub file: Option<PathBuf>,
+}
+
+/// `greenops run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Job name from orchestration.yaml.
+    pub job: String,
+    /// Partition key (YYYY-MM-DD daily, YYYY-MM monthly).
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Also run the upstream jobs' partitions it reads (in dependency order).
+    #[arg(long)]
+    pub with_upstream: bool,
+    /// Print what would run; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Enqueue for workers instead of running here.
+    #[arg(long)]
+    pub queue: bool,
+}
+
+/// Which partitions a backfill (re)runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnlyMode {
+    /// Partitions with no run yet.
+    Missing,
+    /// Missing plus failed, skipped and cancelled.
+    Failed,
+    /// Every partition, succeeded ones too.
+    All,
+}
+
+/// Backfill order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OrderMode {
+    /// Oldest partition first.
+    Oldest,
+    /// Newest partition first.
+    Newest,
+}
+
+/// `greenops backfill`.
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// list, cancel or resume an existing backfill.
+    #[command(subcommand)]
+    pub action: Option<BackfillAction>,
+    /// Job name.
+    #[arg(required = true)]
+    pub job: Option<String>,
+    /// First partition.
+    #[arg(long, required = true)]
+    pub from: Option<String>,
+    /// Last partition (included).
+    #[arg(long, required = true)]
+    pub to: Option<String>,
+    /// Most partitions running at once.
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: u32,
+    /// Which partitions to run.
+    #[arg(long, value_enum, default_value = "missing")]
+    pub only: OnlyMode,
+    /// Which end of the range goes first.
+    #[arg(long, value_enum, default_value = "oldest")]
+    pub order: OrderMode,
+    /// Print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Enqueue for workers instead of running here.
+    #[arg(long)]
+    pub queue: bool,
+}
+
+/// `greenops backfill list|cancel|resume`.
+#[derive(Debug, Subcommand)]
+pub enum BackfillAction {
+    /// List backfills with their progress.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel: queued runs are cancelled, running ones stop at their next safe point.
+    Cancel {
+        /// Backfill id (or a unique prefix).
+        id: String,
+    },
+    /// Resume: re-plan its failed, cancelled and missing partitions.
+    Resume {
+        /// Backfill id (or a unique prefix).
+        id: String,
+        /// Enqueue for workers instead of running here.
+        #[arg(long)]
+        queue: bool,
+    },
+}
+
+/// `greenops runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// `show ID`.
+    #[command(subcommand)]
+    pub action: Option<RunsAction>,
+    /// Only this job.
+    #[arg(long)]
+    pub job: Option<String>,
+    /// Only this status.
+    #[arg(long, value_enum)]
+    pub status: Option<crate::orchestration::state::runs::RunStatus>,
+    /// Only runs queued on or after this date (YYYY-MM-DD) or time (RFC 3339).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only runs of this backfill.
+    #[arg(long)]
+    pub backfill: Option<String>,
+    /// Most rows.
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `greenops runs show`.
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// One run in full.
+    Show {
+        /// Run id (or a unique prefix of 9+ characters).
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `greenops approve`.
+#[derive(Debug, Args)]
+pub struct ApproveArgs {
+    /// Run id (or a unique prefix).
+    pub run_id: String,
+    /// Also execute it here after approving (instead of leaving it to a worker).
+    #[arg(long)]
+    pub run: bool,
+}
+
+/// `greenops audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain; exit 1 naming the first broken link.
+    Verify,
+    /// Recent events, oldest first.
+    Log {
+        /// Most events.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `greenops scheduler`.
+#[derive(Debug, Args)]
+pub struct SchedulerArgs {
+    /// One pass (enqueue what is due, catch up), then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Pretend the current time is this (RFC 3339), to replay a window or rehearse downtime; with --once.
+    #[arg(long, requires = "once")]
+    pub now: Option<String>,
+}
+
+/// `greenops worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Runs executed at once by this worker.
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+    /// Exit when no run is queued or running (queued runs awaiting approval don't count).
+    #[arg(long)]
+    pub exit_when_idle: bool,
+    /// Seconds without a heartbeat after which a running run is presumed lost and retried.
+    #[arg(long, default_value_t = 60)]
+    pub lease_secs: u64,
 }
 
 /// `greenops demo`.

@@ -20,6 +20,8 @@ pub enum Exit {
     External = 5,
     /// A bug in greenops.
     Internal = 6,
+    /// A run ended failed, skipped or cancelled (details in `greenops runs`).
+    RunFailed = 7,
 }
 
 impl From<Exit> for ExitCode {
@@ -32,15 +34,30 @@ impl From<Exit> for ExitCode {
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success
-  1  a check failed (warehouse verify found a mismatch)
+  1  a check failed (warehouse verify or audit verify found a problem; approval refused)
   2  command-line usage error
   3  bad input data (malformed or unrecognised export); nothing was committed
   4  configuration error (bad URL, missing path)
   5  external failure (storage, network); a retry may succeed
-  6  internal error (please report it)";
+  6  internal error (please report it)
+  7  a run ended failed, skipped or cancelled (see `greenops runs`)";
 
 /// Maps an error to its exit code by who has to act on it.
 pub fn classify(err: &anyhow::Error) -> Exit {
+    use crate::orchestration::config::ConfigError;
+    use crate::orchestration::state::StateError;
+    for cause in err.chain() {
+        if cause.downcast_ref::<ConfigError>().is_some() {
+            return Exit::Config;
+        }
+        if let Some(e) = cause.downcast_ref::<StateError>() {
+            return match e {
+                StateError::Refused(_) => Exit::CheckFailed,
+                StateError::Sql { .. } => Exit::External,
+                _ => Exit::Config,
+            };
+        }
+    }
     let blame = err
         .chain()
         .find_map(|e| {

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod orchestration;
 mod progress;
 
 use clap::Parser;
@@ -27,7 +28,10 @@ fn main() -> ExitCode {
             return exit::Exit::Internal.into();
         }
     };
-    match runtime.block_on(commands::run(args)) {
+    let outcome = runtime.block_on(commands::run(args));
+    // a timed-out job may leave a blocking thread behind; don't wait for it on the way out
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match outcome {
         Ok(code) => code.into(),
         Err(err) => {
             let code = exit::classify(&err);

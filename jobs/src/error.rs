@@ -57,6 +57,12 @@ pub enum JobError {
     /// polars failed outside of a specific value.
     #[error("polars: {0}")]
     Polars(#[from] polars::error::PolarsError),
+    /// The run was cancelled (or timed out) and stopped at a safe point before committing.
+    #[error("stopped before committing: the run was cancelled or timed out")]
+    Cancelled,
+    /// Writing or sending a message failed.
+    #[error("delivery: {0}")]
+    Delivery(String),
     /// File system failure.
     #[error("I/O error on {path}: {source}")]
     Io {
@@ -77,7 +83,7 @@ impl JobError {
             JobError::BadPath { .. } | JobError::MissingRate { .. } => Blame::Config,
             JobError::Warehouse(e) => e.blame(),
             JobError::Polars(_) => Blame::Internal,
-            JobError::Io { .. } => Blame::External,
+            JobError::Io { .. } | JobError::Delivery(_) | JobError::Cancelled => Blame::External,
         }
     }
 

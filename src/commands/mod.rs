@@ -1,8 +1,15 @@
 //! Command implementations: each turns parsed arguments into calls on the library crates.
 
+mod audit;
+mod backfill;
 mod bench;
+mod daemons;
 mod demo;
 mod ingest;
+mod pipeline;
+mod run;
+mod runs;
+mod validate;
 mod warehouse_cmd;
 
 use crate::cli::{Cli, Command};
@@ -13,7 +20,20 @@ use warehouse::Warehouse;
 /// Runs one command.
 pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
     check_state_url(&cli.state)?;
+    let g = pipeline::Globals {
+        warehouse: cli.warehouse.clone(),
+        state: cli.state.clone(),
+        config: cli.config.clone(),
+    };
     match cli.command {
+        Command::Validate(args) => validate::run(&g, args),
+        Command::Run(args) => run::run(&g, args).await,
+        Command::Backfill(args) => backfill::run(&g, args).await,
+        Command::Runs(args) => runs::run(&g, args).await,
+        Command::Approve(args) => audit::approve(&g, args).await,
+        Command::Audit(cmd) => audit::run(&g, cmd).await,
+        Command::Scheduler(args) => daemons::scheduler(&g, args).await,
+        Command::Worker(args) => daemons::worker(&g, args).await,
         Command::Demo(args) => demo::run(&open_warehouse(&cli.warehouse).await?, args).await,
         Command::Ingest(args) => ingest::run(&open_warehouse(&cli.warehouse).await?, args).await,
         Command::Warehouse(cmd) => {
@@ -39,8 +59,7 @@ async fn open_warehouse(url: &str) -> anyhow::Result<Warehouse> {
     Ok(wh)
 }
 
-/// The state database holds the run ledger (orchestration); ingest does not use it yet, but a bad
-/// URL is refused up front.
+/// The state database holds the run ledger; a bad URL is refused up front, before any work.
 fn check_state_url(url: &str) -> anyhow::Result<()> {
     if url.starts_with("sqlite:")
         || url.starts_with("postgres://")

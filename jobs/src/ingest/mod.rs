@@ -181,6 +181,11 @@ pub trait Progress: Send + Sync {
     fn rows(&self, rows: u64);
     /// A phase began ("reading", "committing", …).
     fn phase(&self, name: &str);
+    /// Whether the run should stop at the next safe point (cancelled, timed out). Checked before
+    /// the commit: stopping there leaves the committed data untouched.
+    fn should_stop(&self) -> bool {
+        false
+    }
 }
 
 /// Progress that goes nowhere.
@@ -312,6 +317,9 @@ pub async fn ingest(
         });
     }
 
+    if progress.should_stop() {
+        return Err(JobError::Cancelled);
+    }
     progress.phase("committing");
     tracing::info!(run_id = %request.run_id, phase = "committing", "Ingest phase.");
     let mut properties = export.properties.clone();

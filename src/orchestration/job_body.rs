@@ -1,0 +1,233 @@
+//! What a run of each job type does, given its partition. The executor around it handles the
+//! ledger, heartbeats, timeouts and retries.
+
+use super::config::{JobConfig, JobKind, SourceConfig, SourceKindName};
+use super::faults::Fault;
+use jobs::JobError;
+use jobs::ingest::{IngestRequest, Progress, SourceKind, ingest};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use warehouse::{Blame, Warehouse};
+
+/// What a successful run records.
+#[derive(Debug, Clone, Default)]
+pub struct JobOutput {
+    /// Input checksums and locations.
+    pub inputs: serde_json::Value,
+    /// Output tables, versions, row counts.
+    pub outputs: serde_json::Value,
+}
+
+/// Why a run failed, and whether trying again may help.
+#[derive(Debug, Clone)]
+pub struct RunError {
+    /// Message for the ledger and the failure email.
+    pub message: String,
+    /// Retryable (storage, network, timeouts, a lost worker) or not (bad input, bad config).
+    pub transient: bool,
+    /// Stopped at a safe point because of a cancel request.
+    pub cancelled: bool,
+}
+
+impl RunError {
+    /// A retryable failure.
+    pub fn transient(message: impl Into<String>) -> Self {
+        RunError {
+            message: message.into(),
+            transient: true,
+            cancelled: false,
+        }
+    }
+
+    /// A failure retrying cannot fix.
+    pub fn permanent(message: impl Into<String>) -> Self {
+        RunError {
+            message: message.into(),
+            transient: false,
+            cancelled: false,
+        }
+    }
+
+    fn from_job(e: &JobError) -> Self {
+        if matches!(e, JobError::Cancelled) {
+            return RunError {
+                message: e.to_string(),
+                transient: false,
+                cancelled: true,
+            };
+        }
+        let transient = e.blame() == Blame::External;
+        RunError {
+            message: e.to_string(),
+            transient,
+            cancelled: false,
+        }
+    }
+}
+
+/// Everything a job body needs.
+#[derive(Debug, Clone)]
+pub struct BodyContext {
+    /// The job's config.
+    pub config: JobConfig,
+    /// Its source, for ingest jobs.
+    pub source: Option<SourceConfig>,
+    /// Partition key.
+    pub partition: String,
+    /// Ledger run id (also the warehouse commit's run id).
+    pub run_id: String,
+    /// Attempt number.
+    pub attempt: i64,
+    /// Warehouse URL.
+    pub warehouse: String,
+    /// Set when the run must stop at its next safe point.
+    pub stop: Arc<AtomicBool>,
+    /// Injected faults.
+    pub faults: Vec<Fault>,
+}
+
+/// Runs the job's work.
+///
+/// # Errors
+/// [`RunError`] classified as transient or permanent.
+pub async fn run(ctx: BodyContext) -> Result<JobOutput, RunError> {
+    inject(&ctx).await?;
+    match ctx.config.kind {
+        JobKind::Ingest => run_ingest(&ctx).await,
+        other => Err(RunError::permanent(format!(
+            "job type `{}` is declared in the pipeline but not executable in this greenops \
+             version (only `ingest` is)",
+            other.name()
+        ))),
+    }
+}
+
+async fn inject(ctx: &BodyContext) -> Result<(), RunError> {
+    for fault in &ctx.faults {
+        match fault {
+            Fault::Transient(n) if ctx.attempt <= *n => {
+                return Err(RunError::transient(format!(
+                    "injected transient failure (attempt {} of the first {n})",
+                    ctx.attempt
+                )));
+            }
+            Fault::Transient(_) => {}
+            Fault::Fail => return Err(RunError::permanent("injected permanent failure")),
+            Fault::Sleep(d) => tokio::time::sleep(*d).await,
+            Fault::Hang => {
+                // a stuck blocking call: only the executor's timeout gets the run back
+                let _never = tokio::task::spawn_blocking(|| {
+                    loop {
+                        std::thread::park();
+                    }
+                })
+                .await;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Resolves the source URL for a partition: `{partition}`, `{year}`, `{month}`, `{day}`.
+pub fn source_path(url: &str, partition: &str) -> String {
+    let mut parts = partition.split('-');
+    let (year, month, day) = (parts.next(), parts.next(), parts.next());
+    url.replace("{partition}", partition)
+        .replace("{year}", year.unwrap_or(""))
+        .replace("{month}", month.unwrap_or(""))
+        .replace("{day}", day.unwrap_or(""))
+}
+
+async fn run_ingest(ctx: &BodyContext) -> Result<JobOutput, RunError> {
+    let source = ctx
+        .source
+        .as_ref()
+        .ok_or_else(|| RunError::permanent("ingest job without a source"))?;
+    let mut credentials = Vec::new();
+    for (passed_as, variable) in &source.credentials {
+        if std::env::var_os(variable).is_none() {
+            return Err(RunError::permanent(format!(
+                "source credential {passed_as}: environment variable {variable} is not set"
+            )));
+        }
+        credentials.push(variable.clone());
+    }
+    let location = source_path(&source.url, &ctx.partition);
+    let path = match location.split_once("://") {
+        None => PathBuf::from(&location),
+        Some(("file", rest)) => PathBuf::from(rest),
+        Some((scheme, _)) => {
+            return Err(RunError::permanent(format!(
+                "source {location}: {scheme}:// sources are not read directly yet; sync the \
+                 export to a local folder (e.g. `aws s3 sync`) and point the source there"
+            )));
+        }
+    };
+    let kind = match source.kind {
+        SourceKindName::Focus => SourceKind::Focus,
+        SourceKindName::AwsCur => SourceKind::AwsCur,
+        SourceKindName::Azure => SourceKind::Azure,
+        SourceKindName::Gcp => SourceKind::Gcp,
+        SourceKindName::Oci => SourceKind::Oci,
+    };
+    let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
+    wh.recover(warehouse::schema::COST_TABLE)
+        .await
+        .map_err(|e| RunError::from_job(&e.into()))?;
+    let request = IngestRequest {
+        kind,
+        path,
+        run_id: ctx.run_id.clone(),
+        fail_point: None,
+        force: false,
+        fx: None,
+    };
+    let summary = ingest(&wh, request, Arc::new(StopFlag(ctx.stop.clone())))
+        .await
+        .map_err(|e| RunError::from_job(&e))?;
+    let inputs = serde_json::json!({
+        "source": location,
+        "credentials_from": credentials,
+        "files": summary.sources.iter().map(|s| serde_json::to_value(s).unwrap_or_default()).collect::<Vec<_>>(),
+    });
+    let outputs = serde_json::json!({
+        "table": warehouse::schema::COST_TABLE,
+        "version": summary.version,
+        "rows": summary.rows,
+        "partitions": summary.partitions,
+        "billing_periods": summary.billing_periods,
+        "accounts": summary.accounts,
+    });
+    Ok(JobOutput { inputs, outputs })
+}
+
+/// Progress sink that only answers "should I stop?".
+struct StopFlag(Arc<AtomicBool>);
+
+impl Progress for StopFlag {
+    fn start(&self, _: usize, _: u64) {}
+    fn rows(&self, _: u64) {}
+    fn phase(&self, _: &str) {}
+    fn should_stop(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_placeholders() {
+        assert_eq!(
+            source_path("exports/{partition}/", "2024-03"),
+            "exports/2024-03/"
+        );
+        assert_eq!(
+            source_path("cur/year={year}/month={month}", "2024-03"),
+            "cur/year=2024/month=03"
+        );
+        assert_eq!(source_path("plain", "2024-03-05"), "plain");
+    }
+}
