@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh machine: Python venv (DuckDB, moto), a local S3-compatible
-# server, formatting and lint checks, then every Rust test. Usage: scripts/test.sh [cargo test args]
+# server, a PostgreSQL server (the local one, or a throwaway cluster when none is reachable),
+# formatting and lint checks, then every Rust test. Usage: scripts/test.sh [cargo test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/greenops/target}"
+# apalis' SQL macros use their shipped query cache; never a DATABASE_URL from the environment
+export SQLX_OFFLINE=true
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -30,6 +33,42 @@ else:
     raise SystemExit("moto did not start")
 PY
 export GREENOPS_TEST_PYTHON="$PWD/.venv/bin/python"
+
+step "PostgreSQL"
+# Each orchestration test creates (and drops) its own database through this admin URL.
+export GREENOPS_TEST_PG="${GREENOPS_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}"
+pg_ok() { .venv/bin/python - "$1" <<'PY'
+import socket, sys, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+try:
+    socket.create_connection((u.hostname or "127.0.0.1", u.port or 5432), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PY
+}
+if pg_ok "$GREENOPS_TEST_PG"; then
+    echo "using the PostgreSQL server at ${GREENOPS_TEST_PG%%/postgres}"
+else
+    INITDB=$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1 || true)
+    if [ -z "$INITDB" ]; then
+        echo "no PostgreSQL reachable at $GREENOPS_TEST_PG and no initdb to start one:" \
+             "install PostgreSQL (e.g. apt-get install postgresql) or set GREENOPS_TEST_PG" >&2
+        exit 1
+    fi
+    BIN=$(dirname "$INITDB")
+    PGPORT=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    PGBASE=$(mktemp -d "${TMPDIR:-/tmp}/greenops-pg-XXXXXX")
+    PGDATA="$PGBASE/data"
+    AS=()
+    # initdb refuses to run as root: use the postgres account the server package created
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PGBASE"; AS=(runuser -u postgres --); fi
+    "${AS[@]}" "$BIN/initdb" -D "$PGDATA" -A trust -U postgres > /dev/null
+    "${AS[@]}" "$BIN/pg_ctl" -D "$PGDATA" -l "$PGBASE/server.log" -w \
+        -o "-p $PGPORT -h 127.0.0.1 -k $PGBASE" start > /dev/null
+    trap 'kill $MOTO_PID 2>/dev/null || true; "${AS[@]}" "$BIN/pg_ctl" -D "$PGDATA" -m immediate stop > /dev/null 2>&1 || true; rm -rf "$PGBASE"' EXIT
+    export GREENOPS_TEST_PG="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+    echo "started a throwaway PostgreSQL on port $PGPORT"
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1,5 +1,5 @@
 //! End-to-end tests of the `greenops` binary against the bundled sample exports, DuckDB and a
-//! local S3-compatible server. Run them with `scripts/test.sh` (it prepares Python and moto).
+//! local S3-compatible server, and the orchestration runtime on SQLite and PostgreSQL. Run them with `scripts/test.sh` (it prepares Python and moto).
 
 mod azure;
 mod bad_input;
@@ -9,5 +9,6 @@ mod formats;
 mod gcp;
 mod ingest_samples;
 mod oci;
+mod orchestration;
 mod s3;
 mod support;
