@@ -39,7 +39,11 @@ const SAMPLES: &[(Kind, &str)] = &[
     ),
 ];
 
-pub async fn run(wh: &Warehouse, args: DemoArgs) -> anyhow::Result<Exit> {
+pub async fn run(
+    wh: &Warehouse,
+    args: DemoArgs,
+    g: &super::pipeline::Globals,
+) -> anyhow::Result<Exit> {
     println!("greenops demo: warehouse {}\n", wh.location().display());
     for (kind, rel) in SAMPLES {
         let path = args.exports.join(rel);
@@ -66,5 +70,43 @@ pub async fn run(wh: &Warehouse, args: DemoArgs) -> anyhow::Result<Exit> {
     }
     super::warehouse_cmd::run(wh, WarehouseCommand::Ls { json: false }).await?;
     println!();
-    super::warehouse_cmd::run(wh, WarehouseCommand::Verify).await
+    let verified = super::warehouse_cmd::run(wh, WarehouseCommand::Verify).await?;
+    if verified != Exit::Ok || !g.config.exists() {
+        return Ok(verified);
+    }
+    pipeline(g).await
+}
+
+/// The default pipeline's ingest jobs through the orchestrator: recorded in the run ledger and
+/// the audit log (re-ingesting a committed export replaces its partitions with the same rows).
+async fn pipeline(g: &super::pipeline::Globals) -> anyhow::Result<Exit> {
+    use crate::orchestration::config::JobKind;
+    let dag = super::pipeline::load_dag(&g.config)?;
+    println!(
+        "\n$ greenops validate\n{} is valid: {} jobs",
+        g.config.display(),
+        dag.order.len()
+    );
+    let mut status = Exit::Ok;
+    for job in dag
+        .order
+        .iter()
+        .filter(|j| dag.loaded.config.jobs[*j].kind == JobKind::Ingest)
+    {
+        println!("$ greenops run {job}");
+        let args = crate::cli::RunArgs {
+            job: job.clone(),
+            partition: None,
+            with_upstream: false,
+            dry_run: false,
+            queue: false,
+        };
+        if super::run::run(g, args).await? != Exit::Ok {
+            status = Exit::RunFailed;
+        }
+    }
+    println!("\n$ greenops audit verify");
+    super::audit::run(g, crate::cli::AuditCommand::Verify).await?;
+    println!("\nNext: greenops runs · greenops backfill --help · greenops scheduler --help");
+    Ok(status)
 }

@@ -34,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Audit(cmd) => audit::run(&g, cmd).await,
         Command::Scheduler(args) => daemons::scheduler(&g, args).await,
         Command::Worker(args) => daemons::worker(&g, args).await,
-        Command::Demo(args) => demo::run(&open_warehouse(&cli.warehouse).await?, args).await,
+        Command::Demo(args) => demo::run(&open_warehouse(&cli.warehouse).await?, args, &g).await,
         Command::Ingest(args) => ingest::run(&open_warehouse(&cli.warehouse).await?, args).await,
         Command::Warehouse(cmd) => {
             warehouse_cmd::run(&open_warehouse(&cli.warehouse).await?, cmd).await

@@ -199,27 +199,22 @@ pub async fn run_worker(
         stop.await;
         Ok::<(), WorkerError>(())
     };
+    // the two storages have different types but the same worker shape
+    macro_rules! work {
+        ($storage:expr) => {
+            WorkerBuilder::new(name)
+                .backend($storage.poll_with_interval(timing.poll))
+                .data(shared)
+                .concurrency(concurrency.max(1))
+                .parallelize(tokio::spawn)
+                .build(handle)
+                .run_until(signal)
+                .await
+        };
+    }
     let result = match shared.queue.clone() {
-        Queue::Sqlite(storage) => {
-            WorkerBuilder::new(name)
-                .backend(storage.poll_with_interval(timing.poll))
-                .data(shared)
-                .concurrency(concurrency.max(1))
-                .parallelize(tokio::spawn)
-                .build(handle)
-                .run_until(signal)
-                .await
-        }
-        Queue::Postgres(storage) => {
-            WorkerBuilder::new(name)
-                .backend(storage.poll_with_interval(timing.poll))
-                .data(shared)
-                .concurrency(concurrency.max(1))
-                .parallelize(tokio::spawn)
-                .build(handle)
-                .run_until(signal)
-                .await
-        }
+        Queue::Sqlite(storage) => work!(storage),
+        Queue::Postgres(storage) => work!(storage),
     };
     maintenance.abort();
     result.map_err(|e| e.to_string())

@@ -210,9 +210,17 @@ impl Drop for Staging {
         if self.keep && !self.upload {
             return;
         }
-        let _ignored = std::fs::remove_dir_all(&self.local_dir);
-        if let Some(run_dir) = self.local_dir.parent() {
-            let _ignored = std::fs::remove_dir(run_dir); // only if no other table staged there
+        // After a failed sink, polars' writer tasks can still create a file for a moment after
+        // the error is returned: remove until the folder stays gone.
+        for _ in 0..10 {
+            let _ignored = std::fs::remove_dir_all(&self.local_dir);
+            if let Some(run_dir) = self.local_dir.parent() {
+                let _ignored = std::fs::remove_dir(run_dir); // only if no other table staged there
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            if !self.local_dir.exists() {
+                break;
+            }
         }
         if let Some(lock) = &self.lock_path {
             let _ignored = std::fs::remove_file(lock);

@@ -106,17 +106,15 @@ impl StateDb {
     /// # Errors
     /// [`StateError::NotFound`], database errors.
     pub async fn backfill(&self, id: &str) -> Result<BackfillRecord, StateError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM backfills WHERE id = $1 OR (LENGTH($2) >= 9 AND id LIKE $2) LIMIT 2"
         )))
         .bind(id)
-        .bind(format!("{id}%"))
-        .fetch_all(self.pool())
-        .await
-        .map_err(|e| self.err(e))?;
-        match rows.as_slice() {
-            [row] => from_row(row).map_err(|e| self.err(e)),
-            [] => Err(StateError::NotFound(format!("no backfill with id {id}"))),
+        .bind(format!("{id}%"));
+        let mut found = self.fetch_mapped(query, from_row).await?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(StateError::NotFound(format!("no backfill with id {id}"))),
             _ => Err(StateError::NotFound(format!(
                 "backfill id prefix {id} is ambiguous"
             ))),
@@ -128,15 +126,10 @@ impl StateDb {
     /// # Errors
     /// Database errors.
     pub async fn backfills(&self) -> Result<Vec<BackfillRecord>, StateError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM backfills ORDER BY created_at DESC, id DESC"
-        )))
-        .fetch_all(self.pool())
-        .await
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|r| from_row(r).map_err(|e| self.err(e)))
-            .collect()
+        )));
+        self.fetch_mapped(query, from_row).await
     }
 
     /// Sets a backfill's status (and end time for final states).

@@ -139,6 +139,21 @@ impl StateDb {
         &self.url
     }
 
+    /// Runs a query and maps every row (errors carry the redacted URL).
+    pub(crate) async fn fetch_mapped<T>(
+        &self,
+        query: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+        map: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, StateError> {
+        let rows = query
+            .fetch_all(self.pool())
+            .await
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| map(r).map_err(|e| self.err(e)))
+            .collect()
+    }
+
     /// Wraps a sqlx error with the (redacted) URL.
     pub fn err(&self, source: sqlx::Error) -> StateError {
         StateError::Sql {

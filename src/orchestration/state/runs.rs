@@ -275,18 +275,15 @@ impl StateDb {
     /// # Errors
     /// [`StateError::NotFound`], database errors.
     pub async fn run(&self, id: &str) -> Result<RunRecord, StateError> {
-        let pattern = format!("{id}%");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM runs WHERE id = $1 OR (LENGTH($2) >= 9 AND id LIKE $2) LIMIT 2"
         )))
         .bind(id)
-        .bind(&pattern)
-        .fetch_all(self.pool())
-        .await
-        .map_err(|e| self.err(e))?;
-        match rows.as_slice() {
-            [row] => from_row(row).map_err(|e| self.err(e)),
-            [] => Err(StateError::NotFound(format!("no run with id {id}"))),
+        .bind(format!("{id}%"));
+        let mut found = self.fetch_mapped(query, from_row).await?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(StateError::NotFound(format!("no run with id {id}"))),
             _ => Err(StateError::NotFound(format!(
                 "run id prefix {id} is ambiguous"
             ))),
@@ -298,7 +295,7 @@ impl StateDb {
     /// # Errors
     /// Database errors.
     pub async fn runs(&self, filter: &RunFilter) -> Result<Vec<RunRecord>, StateError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM runs WHERE ($1 = '' OR job = $1) AND ($2 = '' OR status = $2) \
              AND queued_at >= $3 AND ($4 = '' OR backfill_id = $4) \
              ORDER BY queued_at DESC, id DESC LIMIT $5"
@@ -311,13 +308,8 @@ impl StateDb {
             filter.limit
         } else {
             i64::MAX
-        })
-        .fetch_all(self.pool())
-        .await
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|r| from_row(r).map_err(|e| self.err(e)))
-            .collect()
+        });
+        self.fetch_mapped(query, from_row).await
     }
 
     /// The latest attempt's status of each of `job`'s partitions among `keys`.
@@ -638,16 +630,11 @@ impl StateDb {
         &self,
         before: DateTime<Utc>,
     ) -> Result<Vec<RunRecord>, StateError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM runs WHERE status = 'running' AND heartbeat_at < $1 ORDER BY id"
         )))
-        .bind(ts(before))
-        .fetch_all(self.pool())
-        .await
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|r| from_row(r).map_err(|e| self.err(e)))
-            .collect()
+        .bind(ts(before));
+        self.fetch_mapped(query, from_row).await
     }
 
     /// Count of runs a worker could still make progress on: running, or queued and neither

@@ -5,7 +5,10 @@ use super::{Backend, Pipeline, field, on_both_backends, wait_child};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-on_both_backends!(missed_ticks_are_caught_up_once_even_with_two_schedulers);
+on_both_backends!(
+    missed_ticks_are_caught_up_once_even_with_two_schedulers,
+    the_long_running_scheduler_enqueues_on_cron_ticks,
+);
 
 const DAILY: &str = "  nightly:
     type: ingest
@@ -81,4 +84,36 @@ fn missed_ticks_are_caught_up_once_even_with_two_schedulers(backend: Backend) {
     // re-running a pass for the same time enqueues nothing new
     p.run(&args, &[]).assert_code(0);
     assert_eq!(p.runs().len(), 4);
+}
+
+fn the_long_running_scheduler_enqueues_on_cron_ticks(backend: Backend) {
+    // every second: each tick is for yesterday, so the first enqueues it and the rest find it live
+    let p = Pipeline::new(
+        backend,
+        "  every_second:
+    type: ingest
+    source: monthly_focus
+    partitioning: daily
+    schedule: { cron: \"* * * * * *\", timezone: UTC }
+",
+    );
+    let mut scheduler = p.spawn(&["scheduler"], &[]);
+    p.wait_for("a tick to enqueue a run", Duration::from_secs(60), |runs| {
+        !runs.is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(2500));
+    scheduler.kill().expect("stop the scheduler");
+    let out = scheduler.wait_with_output().expect("scheduler output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("every_second: enqueued partition"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("already has a live run"),
+        "later ticks see the live run:\n{stdout}"
+    );
+    let runs = p.runs();
+    assert_eq!(runs.len(), 1, "{runs:#?}");
+    assert_eq!(field(&runs[0], "trigger"), "schedule");
 }

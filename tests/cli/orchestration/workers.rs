@@ -10,6 +10,7 @@ on_both_backends!(
     two_workers_run_each_partition_of_a_30_partition_backfill_exactly_once,
     a_killed_worker_s_run_is_completed_by_another_and_committed_once,
     a_backfill_is_cancelled_and_resumed,
+    cancelling_stops_a_running_run_before_it_commits,
 );
 
 fn two_workers_run_each_partition_of_a_30_partition_backfill_exactly_once(backend: Backend) {
@@ -226,4 +227,44 @@ fn a_backfill_is_cancelled_and_resumed(backend: Backend) {
         "{}",
         plan.stdout()
     );
+}
+
+fn cancelling_stops_a_running_run_before_it_commits(backend: Backend) {
+    let p = Pipeline::new(backend, "");
+    p.write_months(&months("2023-05", "2023-05"));
+    p.run(
+        &[
+            "backfill", "ingest_m", "--from", "2023-05", "--to", "2023-05", "--queue",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    let worker = p.spawn(
+        &["worker", "--lease-secs", "3", "--exit-when-idle"],
+        &[("GREENOPS_FAULT", "ingest_m=sleep:3000")],
+    );
+    p.wait_for("the run to start", Duration::from_secs(60), |runs| {
+        runs.iter().any(|r| field(r, "status") == "running")
+    });
+    let list: Value =
+        serde_json::from_str(p.run(&["backfill", "list", "--json"], &[]).stdout().trim()).unwrap();
+    let cancel = p.run(
+        &["backfill", "cancel", list[0]["id"].as_str().unwrap()],
+        &[],
+    );
+    cancel.assert_code(0);
+    assert!(
+        cancel.stdout().contains("1 running run(s) will stop"),
+        "{}",
+        cancel.stdout()
+    );
+    assert!(wait_child(worker, Duration::from_secs(60)).status.success());
+    let attempts = p.attempts("ingest_m", "2023-05");
+    assert_eq!(attempts.len(), 1, "{attempts:#?}");
+    assert_eq!(field(&attempts[0], "status"), "cancelled", "{attempts:#?}");
+    assert!(
+        field(&attempts[0], "error").contains("safe point"),
+        "{attempts:#?}"
+    );
+    assert!(p.commit_run_ids().is_empty(), "nothing was committed");
 }
