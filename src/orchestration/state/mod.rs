@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backfills;
+pub mod lifecycle;
 pub mod runs;
 pub mod ticks;
 
