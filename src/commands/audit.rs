@@ -11,10 +11,12 @@ use std::time::Duration;
 
 pub async fn run(g: &Globals, cmd: AuditCommand) -> anyhow::Result<Exit> {
     let Some(state) = StateDb::open_existing(&g.state).await? else {
-        println!(
-            "no audit log yet (state database {} does not exist)",
-            crate::commands::redact(&g.state)
-        );
+        if let AuditCommand::Log { json: true, .. } = cmd {
+            println!("[]");
+        } else {
+            let url = crate::commands::redact(&g.state);
+            println!("no audit log yet (state database {url} does not exist)");
+        }
         return Ok(Exit::Ok);
     };
     match cmd {

@@ -243,7 +243,7 @@ async fn execute(
 
 async fn list(g: &Globals, json: bool) -> anyhow::Result<Exit> {
     let Some(state) = StateDb::open_existing(&g.state).await? else {
-        println!("no backfills yet");
+        println!("{}", if json { "[]" } else { "no backfills yet" });
         return Ok(Exit::Ok);
     };
     let mut rows = Vec::new();

@@ -8,10 +8,12 @@ use crate::orchestration::state::{StateDb, ts};
 
 pub async fn run(g: &Globals, args: RunsArgs) -> anyhow::Result<Exit> {
     let Some(state) = StateDb::open_existing(&g.state).await? else {
-        println!(
-            "no runs yet (state database {} does not exist)",
-            crate::commands::redact(&g.state)
-        );
+        if args.json {
+            println!("[]");
+        } else {
+            let url = crate::commands::redact(&g.state);
+            println!("no runs yet (state database {url} does not exist)");
+        }
         return Ok(Exit::Ok);
     };
     if let Some(RunsAction::Show { id, json }) = args.action {

@@ -6,7 +6,7 @@
 //! never return a retryable error to apalis (its retries have no backoff and stack with ours).
 
 use super::executor::{Runtime, Step};
-use super::state::{Backend, StateDb, StateError};
+use super::state::{Backend, StateDb, StateError, with_setup_retries};
 use apalis::prelude::*;
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
@@ -79,7 +79,7 @@ impl Queue {
                 let pool = apalis_sqlite::SqlitePool::connect_with(options)
                     .await
                     .map_err(fail)?;
-                SqliteStorage::setup(&pool)
+                with_setup_retries(|| SqliteStorage::setup(&pool))
                     .await
                     .map_err(|e| state.err(sqlx::Error::Protocol(e.to_string())))?;
                 let config = apalis_sqlite::Config::default()
@@ -94,7 +94,7 @@ impl Queue {
                     .connect(state.url())
                     .await
                     .map_err(fail)?;
-                PostgresStorage::setup(&pool)
+                with_setup_retries(|| PostgresStorage::setup(&pool))
                     .await
                     .map_err(|e| state.err(sqlx::Error::Protocol(e.to_string())))?;
                 let config = apalis_postgres::Config::default()

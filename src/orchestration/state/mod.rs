@@ -102,7 +102,8 @@ impl StateDb {
                 .await
                 .map_err(sql_err)?;
         }
-        migrator().run(&pool).await.map_err(|e| sql_err(e.into()))?;
+        let migrated = with_setup_retries(|| async { migrator().run(&pool).await }).await;
+        migrated.map_err(|e| sql_err(e.into()))?;
         Ok(StateDb {
             pool,
             backend,
@@ -160,6 +161,26 @@ impl StateDb {
         StateError::Sql {
             url: self.redacted.clone(),
             source,
+        }
+    }
+}
+
+/// Runs a schema setup step, retrying when it loses a race: SQLite has no migration lock, so two
+/// processes opening a new state file at once can both try to create the tables; the loser's
+/// transaction rolls back and its retry finds the migration applied.
+pub async fn with_setup_retries<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
+    mut setup: impl FnMut() -> F,
+) -> Result<T, E> {
+    let mut attempt = 0;
+    loop {
+        match setup().await {
+            Ok(v) => return Ok(v),
+            Err(e) if attempt < 5 => {
+                tracing::debug!(error = %e, attempt, "Schema setup raced another process; retrying.");
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+            }
+            Err(e) => return Err(e),
         }
     }
 }

@@ -200,7 +200,7 @@ impl Pipeline {
         let run = self.run(&["runs", "--json", "--limit", "100000"], &[]);
         run.assert_code(0);
         serde_json::from_str::<Value>(run.stdout().trim())
-            .expect("runs JSON")
+            .unwrap_or_else(|e| panic!("runs JSON ({e}): {}", run.stdout()))
             .as_array()
             .cloned()
             .unwrap_or_default()
