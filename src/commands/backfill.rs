@@ -155,6 +155,9 @@ async fn execute(
         actor: rt.actor.clone(),
         backfill_id: Some(backfill.id.clone()),
     };
+    if queue.is_none() {
+        super::run::recover_abandoned(rt).await?;
+    }
     let mut ids = Vec::new();
     for p in planned.iter().filter(|p| p.run) {
         if let Some(run) = submit(rt, queue.as_ref(), &backfill.job, &p.key, &trigger).await? {

@@ -41,13 +41,30 @@ pub async fn run(g: &Globals, args: RunArgs) -> anyhow::Result<Exit> {
         actor: rt.actor.clone(),
         backfill_id: None,
     };
+    if queue.is_none() {
+        recover_abandoned(&rt).await?;
+    }
     let mut ids = Vec::new();
     for (job, partition) in &plan {
-        match submit(&rt, queue.as_ref(), job, partition, &trigger).await? {
-            Some(run) => ids.push(run.id),
-            None => {
-                println!("{job} {partition}: a run is already queued or running; not started again")
+        if let Some(run) = submit(&rt, queue.as_ref(), job, partition, &trigger).await? {
+            ids.push(run.id);
+            continue;
+        }
+        match rt.state.live_run(job, partition).await? {
+            // queued and nobody is on it: take it here (the claim keeps it single)
+            Some(live) if live.status == RunStatus::Queued && queue.is_none() => {
+                println!(
+                    "{job} {partition}: running the already queued run {}",
+                    live.id
+                );
+                ids.push(live.id);
             }
+            Some(live) => println!(
+                "{job} {partition}: run {} is already {}; not started again",
+                live.id,
+                live.status.as_str()
+            ),
+            None => println!("{job} {partition}: a run is already live; not started again"),
         }
     }
     if queue.is_some() {
@@ -61,6 +78,20 @@ pub async fn run(g: &Globals, args: RunArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     execute_inline(&rt, ids).await
+}
+
+/// Fails runs whose executor died (their lease expired) so this process can re-run them: without
+/// a worker fleet nobody else would.
+pub async fn recover_abandoned(rt: &Runtime) -> anyhow::Result<()> {
+    for step in rt.recover_lost().await? {
+        if let crate::orchestration::executor::Step::Retry { failed, .. } = step {
+            println!(
+                "{} {}: run {} was abandoned by a stopped process; its retry is queued",
+                failed.job, failed.partition, failed.id
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Drives runs here and prints how each ended; exit 7 if any did not succeed.

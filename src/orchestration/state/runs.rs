@@ -299,6 +299,24 @@ impl StateDb {
         self.fetch_mapped(query, from_row).await
     }
 
+    /// The live (queued or running) attempt of a partition, if any.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn live_run(
+        &self,
+        job: &str,
+        partition: &str,
+    ) -> Result<Option<RunRecord>, StateError> {
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM runs WHERE job = $1 AND partition_key = $2 \
+             AND status IN ('queued', 'running')"
+        )))
+        .bind(job)
+        .bind(partition);
+        Ok(self.fetch_mapped(query, from_row).await?.pop())
+    }
+
     /// The latest attempt's status of each of `job`'s partitions among `keys`.
     ///
     /// # Errors

@@ -17,6 +17,7 @@ on_both_backends!(
     a_failed_upstream_skips_its_downstream_with_the_reason,
     approval_needs_a_second_person,
     audit_verify_finds_an_edited_or_deleted_event,
+    an_inline_run_takes_over_a_queued_run_of_the_same_partition,
 );
 
 fn transient_failures_are_retried_with_exponential_backoff(backend: Backend) {
@@ -238,4 +239,35 @@ fn audit_verify_finds_an_edited_or_deleted_event(backend: Backend) {
         "{}",
         deleted.stderr()
     );
+}
+
+fn an_inline_run_takes_over_a_queued_run_of_the_same_partition(backend: Backend) {
+    let p = Pipeline::new(backend, "");
+    p.write_months(&months("2022-09", "2022-09"));
+    // queued for workers, but no worker is running
+    p.run(
+        &["run", "ingest_m", "--partition", "2022-09", "--queue"],
+        &[],
+    )
+    .assert_code(0);
+    let queued = p.attempts("ingest_m", "2022-09");
+    assert_eq!(field(&queued[0], "status"), "queued");
+    let inline = p.run(&["run", "ingest_m", "--partition", "2022-09"], &[]);
+    inline.assert_code(0);
+    assert!(
+        inline.stdout().contains("running the already queued run"),
+        "{}",
+        inline.stdout()
+    );
+    let runs = p.attempts("ingest_m", "2022-09");
+    assert_eq!(runs.len(), 1, "no second run was created: {runs:#?}");
+    assert_eq!(field(&runs[0], "status"), "succeeded");
+    // a worker started afterwards finds its wake-up stale and does nothing
+    let worker = p.spawn(&["worker", "--exit-when-idle"], &[]);
+    assert!(
+        super::wait_child(worker, Duration::from_secs(60))
+            .status
+            .success()
+    );
+    assert_eq!(p.commit_run_ids(), [field(&runs[0], "id")]);
 }
