@@ -11,6 +11,7 @@ on_both_backends!(
     a_killed_worker_s_run_is_completed_by_another_and_committed_once,
     a_backfill_is_cancelled_and_resumed,
     cancelling_stops_a_running_run_before_it_commits,
+    a_worker_starts_a_downstream_run_only_after_its_upstream_succeeded,
 );
 
 fn two_workers_run_each_partition_of_a_30_partition_backfill_exactly_once(backend: Backend) {
@@ -267,4 +268,48 @@ fn cancelling_stops_a_running_run_before_it_commits(backend: Backend) {
         "{attempts:#?}"
     );
     assert!(p.commit_run_ids().is_empty(), "nothing was committed");
+}
+
+fn a_worker_starts_a_downstream_run_only_after_its_upstream_succeeded(backend: Backend) {
+    let p = Pipeline::new(
+        backend,
+        "  downstream:
+    type: ingest
+    source: monthly_focus
+    partitioning: monthly
+    depends_on: [ingest_m]
+",
+    );
+    p.write_months(&months("2023-07", "2023-07"));
+    p.run(
+        &[
+            "run",
+            "downstream",
+            "--partition",
+            "2023-07",
+            "--with-upstream",
+            "--queue",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    // two slots: the downstream wake-up is polled while the upstream is still running
+    let worker = p.spawn(
+        &["worker", "--concurrency", "2", "--exit-when-idle"],
+        &[("GREENOPS_FAULT", "ingest_m=sleep:1500")],
+    );
+    assert!(
+        wait_child(worker, Duration::from_secs(120))
+            .status
+            .success()
+    );
+    let up = p.attempts("ingest_m", "2023-07");
+    let down = p.attempts("downstream", "2023-07");
+    assert_eq!((up.len(), down.len()), (1, 1), "{up:#?}\n{down:#?}");
+    assert_eq!(field(&up[0], "status"), "succeeded");
+    assert_eq!(field(&down[0], "status"), "succeeded");
+    assert!(
+        field(&down[0], "started_at") >= field(&up[0], "finished_at"),
+        "{up:#?}\n{down:#?}"
+    );
 }
