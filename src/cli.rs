@@ -88,6 +88,9 @@ is refused unless --force is given.")]
     /// Benchmarks (throughput and peak memory, side by side with DuckDB).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Energy and emissions from the cost table (Cloud Carbon Footprint methodology).
+    #[command(subcommand)]
+    Carbon(CarbonCommand),
     /// Check orchestration.yaml without touching anything; print the DAG and next due times.
     #[command(after_help = "\
 Examples:
@@ -164,6 +167,48 @@ Examples:
 A run starts once its upstream partitions succeeded; a failed upstream marks it skipped. Runs of
 a worker that stops heartbeating are failed and retried by the others.")]
     Worker(WorkerArgs),
+}
+
+/// `greenops carbon …`.
+#[derive(Debug, Subcommand)]
+pub enum CarbonCommand {
+    /// Estimate kWh and t CO2e per day, account, service, region and usage kind into the
+    /// `carbon` table (replacing the billing months it covers).
+    #[command(after_help = "\
+Examples:
+  greenops carbon estimate
+  greenops carbon estimate --mode ccf --from 2026-01 --to 2026-03
+
+`corrected` (the default) fixes the CCF defects named in docs/carbon-methodology.md; `ccf`
+reproduces CCF's arithmetic for reconciling with its users. Prints the share of usage cost
+classified per provider.")]
+    Estimate(CarbonEstimateArgs),
+}
+
+/// Carbon methodology.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CarbonMode {
+    /// Cloud Carbon Footprint's arithmetic as coded.
+    Ccf,
+    /// CCF with its documented defects fixed.
+    Corrected,
+}
+
+/// `greenops carbon estimate`.
+#[derive(Debug, Args)]
+pub struct CarbonEstimateArgs {
+    /// Methodology.
+    #[arg(long, value_enum, default_value = "corrected")]
+    pub mode: CarbonMode,
+    /// First billing period, YYYY-MM.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last billing period, YYYY-MM.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `greenops validate`.

@@ -95,9 +95,10 @@ pub async fn run(ctx: BodyContext) -> Result<JobOutput, RunError> {
     inject(&ctx).await?;
     match ctx.config.kind {
         JobKind::Ingest => run_ingest(&ctx).await,
+        JobKind::Carbon => run_carbon(&ctx).await,
         other => Err(RunError::permanent(format!(
             "job type `{}` is declared in the pipeline but not executable in this greenops \
-             version (only `ingest` is)",
+             version (ingest and carbon are)",
             other.name()
         ))),
     }
@@ -200,6 +201,30 @@ async fn run_ingest(ctx: &BodyContext) -> Result<JobOutput, RunError> {
         "accounts": summary.accounts,
     });
     Ok(JobOutput { inputs, outputs })
+}
+
+/// Carbon for the billing month of the partition (a daily partition estimates its month).
+async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
+    let month = ctx.partition.get(..7).unwrap_or(&ctx.partition).to_string();
+    let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
+    let request = jobs::carbon::CarbonRequest {
+        run_id: ctx.run_id.clone(),
+        mode: carbon::usage::Mode::Corrected,
+        from: Some(month.clone()),
+        to: Some(month.clone()),
+    };
+    let summary = jobs::carbon::estimate_carbon(&wh, request)
+        .await
+        .map_err(|e| RunError::from_job(&e))?;
+    Ok(JobOutput {
+        inputs: serde_json::json!({ "table": warehouse::schema::COST_TABLE, "billing_period": month }),
+        outputs: serde_json::json!({
+            "table": warehouse::schema::CARBON_TABLE, "rows": summary.rows,
+            "partitions": summary.partitions, "kwh": summary.totals.kwh,
+            "location_tco2e": summary.totals.location_t, "embodied_tco2e": summary.totals.embodied_t,
+            "mode": jobs::carbon::mode_name(summary.mode), "coefficients": summary.coefficients,
+        }),
+    })
 }
 
 /// Progress sink that only answers "should I stop?".

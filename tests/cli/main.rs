@@ -3,6 +3,7 @@
 
 mod azure;
 mod bad_input;
+mod carbon;
 mod commit_protocol;
 mod export;
 mod formats;

@@ -179,6 +179,10 @@ pub mod billing_status {
     pub const UNKNOWN: &str = "Unknown";
 }
 
+/// Name of the carbon table: energy and emissions per day × billing account × service ×
+/// region × usage kind, partitioned like the cost table.
+pub const CARBON_TABLE: &str = "carbon";
+
 /// Name of the data-quality table: one row per (ingest run, partition, check).
 pub const DATA_QUALITY_TABLE: &str = "data_quality";
 

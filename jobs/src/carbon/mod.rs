@@ -1,0 +1,230 @@
+//! The carbon job: cost table → energy and emissions per day × billing account × service ×
+//! region × usage kind, in the `carbon` table (partitioned like `cost`).
+//!
+//! ```text
+//! cost (usage rows) ─group─▶ usage groups ─classify─▶ usage ─estimate─▶ known estimates
+//!                                   └─ unknown rows ─ kWh per cost/usage unit of the known rows
+//!                                      of the same provider × billing month (the scope) ─┘
+//!                                                      └─aggregate─▶ carbon table (one commit)
+//! ```
+
+mod classify;
+mod read;
+mod table;
+
+pub use read::{UsageGroup, usage_groups};
+
+use crate::error::Result;
+use carbon::estimate::{Estimate, UnknownRatios, estimate, estimate_unknown};
+use carbon::tables::Coefficients;
+use carbon::usage::{Mode, Provider, UnknownBy, Usage, UsageKind};
+use std::collections::BTreeMap;
+use warehouse::Warehouse;
+
+/// What to estimate.
+#[derive(Debug, Clone)]
+pub struct CarbonRequest {
+    /// Run id recorded on every row.
+    pub run_id: String,
+    /// `Ccf` or `Corrected`.
+    pub mode: Mode,
+    /// First billing period (`YYYY-MM`), all when `None`.
+    pub from: Option<String>,
+    /// Last billing period, all when `None`.
+    pub to: Option<String>,
+}
+
+/// One output row (before it becomes a table row).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CarbonTotals {
+    /// Operational energy, kWh.
+    pub kwh: f64,
+    /// Location-based operational emissions, t CO2e.
+    pub location_t: f64,
+    /// Embodied emissions, t CO2e.
+    pub embodied_t: f64,
+    /// kWh estimated from unknown usage.
+    pub unknown_kwh: f64,
+}
+
+/// (provider, billing account, billing period, day, service, region, usage kind).
+pub type CarbonKey = (String, String, String, String, String, String, UsageKind);
+
+/// Cost coverage of one provider: how much of its usage cost was classified.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    /// Cost of rows classified into a usage kind.
+    pub classified_cost: f64,
+    /// Cost of rows estimated as unknown usage.
+    pub unknown_cost: f64,
+    /// Cost of rows not counted (fees, licences, double-counted usage).
+    pub unsupported_cost: f64,
+}
+
+/// What a carbon run produced.
+#[derive(Debug, Clone)]
+pub struct CarbonSummary {
+    /// Run id.
+    pub run_id: String,
+    /// Mode.
+    pub mode: Mode,
+    /// Coefficient set.
+    pub coefficients: &'static str,
+    /// Usage groups read.
+    pub groups: usize,
+    /// Rows written.
+    pub rows: usize,
+    /// Partitions written.
+    pub partitions: usize,
+    /// Totals over everything written.
+    pub totals: CarbonTotals,
+    /// Coverage per provider partition value.
+    pub coverage: BTreeMap<String, Coverage>,
+}
+
+/// Estimates the carbon of billing periods `from..=to` and commits the `carbon` partitions.
+///
+/// # Errors
+/// Warehouse or polars failures.
+pub async fn estimate_carbon(
+    warehouse: &Warehouse,
+    request: CarbonRequest,
+) -> Result<CarbonSummary> {
+    let c = Coefficients::ccf_app();
+    let groups = usage_groups(warehouse, request.from.as_deref(), request.to.as_deref()).await?;
+    let (rows, coverage) = compute(&groups, request.mode, c);
+    let totals = rows.values().fold(CarbonTotals::default(), |mut t, r| {
+        t.kwh += r.kwh;
+        t.location_t += r.location_t;
+        t.embodied_t += r.embodied_t;
+        t.unknown_kwh += r.unknown_kwh;
+        t
+    });
+    let partitions = table::write(warehouse, &request, c.version(), &rows).await?;
+    Ok(CarbonSummary {
+        run_id: request.run_id,
+        mode: request.mode,
+        coefficients: c.version(),
+        groups: groups.len(),
+        rows: rows.len(),
+        partitions,
+        totals,
+        coverage,
+    })
+}
+
+/// A group (by index) with its provider coefficients and usage.
+type Classified = (usize, Option<Provider>, Vec<Usage>);
+
+/// Classifies and estimates every group; unknown rows are estimated per provider × billing
+/// month from that scope's known rows, so re-running one month reproduces its numbers.
+pub fn compute(
+    groups: &[UsageGroup],
+    mode: Mode,
+    c: &Coefficients,
+) -> (
+    BTreeMap<CarbonKey, CarbonTotals>,
+    BTreeMap<String, Coverage>,
+) {
+    let mut out: BTreeMap<CarbonKey, CarbonTotals> = BTreeMap::new();
+    let mut coverage: BTreeMap<String, Coverage> = BTreeMap::new();
+    let mut scopes: BTreeMap<(String, String), Vec<Classified>> = BTreeMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        let (provider, usage) = classify::classify(g, mode, c);
+        scopes
+            .entry((g.provider.clone(), g.billing_period.clone()))
+            .or_default()
+            .push((i, provider, usage));
+    }
+    for rows in scopes.values() {
+        let mut ratios = UnknownRatios::new(mode);
+        let mut unknown = Vec::new();
+        for (i, provider, usages) in rows {
+            let g = &groups[*i];
+            let cover = coverage.entry(g.provider.clone()).or_default();
+            let Some(provider) = provider else {
+                cover.unknown_cost += g.cost;
+                continue;
+            };
+            for usage in usages {
+                match usage {
+                    Usage::Unsupported { .. } => cover.unsupported_cost += g.cost,
+                    Usage::Unknown { .. } => {
+                        cover.unknown_cost += g.cost;
+                        unknown.push((*i, *provider, usage));
+                    }
+                    known => {
+                        let estimates = estimate(known, *provider, &g.region, mode, c);
+                        let (by, amount) = match provider {
+                            Provider::Aws => (UnknownBy::Cost, g.cost),
+                            Provider::Gcp | Provider::Azure => (UnknownBy::Usage, g.quantity),
+                        };
+                        ratios.add_known(by, &g.unit, amount, &estimates);
+                        add(&mut out, g, &estimates, false);
+                    }
+                }
+            }
+            // a row with several usages (compute + GPU) is classified once for coverage
+            if usages
+                .iter()
+                .any(|u| !matches!(u, Usage::Unsupported { .. } | Usage::Unknown { .. }))
+            {
+                cover.classified_cost += g.cost;
+            }
+        }
+        for (i, provider, usage) in unknown {
+            let g = &groups[i];
+            if let Some(e) = estimate_unknown(usage, provider, &g.region, &ratios, c) {
+                add(&mut out, g, std::slice::from_ref(&e), true);
+            }
+        }
+    }
+    (out, coverage)
+}
+
+fn add(
+    out: &mut BTreeMap<CarbonKey, CarbonTotals>,
+    g: &UsageGroup,
+    estimates: &[Estimate],
+    unknown: bool,
+) {
+    for e in estimates {
+        let key = (
+            g.provider.clone(),
+            g.billing_account.clone(),
+            g.billing_period.clone(),
+            g.day.clone(),
+            g.service.clone(),
+            g.region.clone(),
+            e.kind,
+        );
+        let t = out.entry(key).or_default();
+        t.kwh += e.kwh;
+        t.location_t += e.location_t;
+        t.embodied_t += e.embodied_t;
+        if unknown {
+            t.unknown_kwh += e.kwh;
+        }
+    }
+}
+
+/// The name of a usage kind in the carbon table.
+pub fn kind_name(kind: UsageKind) -> &'static str {
+    match kind {
+        UsageKind::Compute => "compute",
+        UsageKind::Gpu => "gpu",
+        UsageKind::Memory => "memory",
+        UsageKind::StorageSsd => "storage_ssd",
+        UsageKind::StorageHdd => "storage_hdd",
+        UsageKind::Networking => "networking",
+        UsageKind::Unknown => "unknown",
+    }
+}
+
+/// The name of a mode in the carbon table.
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Ccf => "ccf",
+        Mode::Corrected => "corrected",
+    }
+}

@@ -1,0 +1,105 @@
+//! Writes the `carbon` table: one row per (day, billing account, service, region, usage kind),
+//! partitioned like `cost` so a month's carbon is replaced whole, in one commit.
+
+use super::{CarbonKey, CarbonRequest, CarbonTotals, kind_name, mode_name};
+use crate::error::Result;
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use warehouse::schema::CARBON_TABLE;
+use warehouse::{CommitInfo, Warehouse};
+
+/// Stages and commits `rows`; returns the number of partitions written.
+///
+/// # Errors
+/// Warehouse or polars failures.
+pub async fn write(
+    warehouse: &Warehouse,
+    request: &CarbonRequest,
+    coefficients: &str,
+    rows: &BTreeMap<CarbonKey, CarbonTotals>,
+) -> Result<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut text: [Vec<String>; 8] = Default::default();
+    let (mut kwh, mut location, mut embodied, mut share) = (vec![], vec![], vec![], vec![]);
+    let mut partitions = BTreeSet::new();
+    for ((provider, account, period, day, service, region, kind), t) in rows {
+        partitions.insert((provider, account, period));
+        let input =
+            format!("cost/provider={provider}/billing_account={account}/billing_period={period}");
+        let values = [
+            provider.clone(),
+            account.clone(),
+            period.clone(),
+            day.clone(),
+            service.clone(),
+            region.clone(),
+            kind_name(*kind).to_string(),
+            input,
+        ];
+        for (column, v) in text.iter_mut().zip(values) {
+            column.push(v);
+        }
+        kwh.push(t.kwh);
+        location.push(t.location_t);
+        embodied.push(t.embodied_t);
+        share.push(if t.kwh > 0.0 {
+            t.unknown_kwh / t.kwh
+        } else {
+            0.0
+        });
+    }
+    let n = kwh.len();
+    let names = [
+        "provider",
+        "billing_account",
+        "billing_period",
+        "day",
+        "service_name",
+        "region_id",
+        "usage_kind",
+        "input_partition",
+    ];
+    let mut columns: Vec<Column> = names
+        .iter()
+        .zip(text)
+        .map(|(name, v)| Column::new((*name).into(), v))
+        .collect();
+    columns.extend([
+        Column::new("kwh".into(), kwh),
+        Column::new("location_tco2e".into(), location),
+        Column::new("market_tco2e".into(), vec![None::<f64>; n]),
+        Column::new("embodied_tco2e".into(), embodied),
+        Column::new("estimated_share".into(), share),
+        Column::new("mode".into(), vec![mode_name(request.mode); n]),
+        Column::new("coefficients".into(), vec![coefficients; n]),
+        Column::new("run_id".into(), vec![request.run_id.as_str(); n]),
+    ]);
+    let df = DataFrame::new_infer_height(columns)?;
+    let lf = df
+        .lazy()
+        .with_column(col("day").str().to_date(StrptimeOptions::default()));
+    let staging = warehouse.staging(CARBON_TABLE, &request.run_id, None)?;
+    let keys = [
+        col("provider"),
+        col("billing_account"),
+        col("billing_period"),
+    ];
+    let staging =
+        tokio::task::spawn_blocking(move || staging.sink_partitioned(lf, keys).map(|()| staging))
+            .await
+            .map_err(|e| {
+                crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into()))
+            })??;
+    warehouse
+        .commit(
+            staging,
+            CommitInfo {
+                force: true,
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(partitions.len())
+}
