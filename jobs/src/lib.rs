@@ -5,6 +5,7 @@
 
 pub mod carbon;
 pub mod delivery;
+mod derived;
 pub mod error;
 pub mod export;
 pub mod ingest;

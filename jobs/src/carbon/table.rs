@@ -5,8 +5,8 @@ use super::{CarbonKey, CarbonRequest, CarbonTotals, kind_name, mode_name};
 use crate::error::Result;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use warehouse::Warehouse;
 use warehouse::schema::CARBON_TABLE;
-use warehouse::{CommitInfo, Warehouse};
 
 /// Stages and commits `rows`; returns the number of partitions written.
 ///
@@ -80,26 +80,6 @@ pub async fn write(
     let lf = df
         .lazy()
         .with_column(col("day").str().to_date(StrptimeOptions::default()));
-    let staging = warehouse.staging(CARBON_TABLE, &request.run_id, None)?;
-    let keys = [
-        col("provider"),
-        col("billing_account"),
-        col("billing_period"),
-    ];
-    let staging =
-        tokio::task::spawn_blocking(move || staging.sink_partitioned(lf, keys).map(|()| staging))
-            .await
-            .map_err(|e| {
-                crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into()))
-            })??;
-    warehouse
-        .commit(
-            staging,
-            CommitInfo {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await?;
+    crate::derived::commit_like_cost(warehouse, CARBON_TABLE, &request.run_id, lf).await?;
     Ok(partitions.len())
 }

@@ -4,8 +4,8 @@
 use super::quality::CheckOutcome;
 use crate::error::Result;
 use polars::prelude::*;
+use warehouse::Warehouse;
 use warehouse::schema::{DATA_QUALITY_TABLE, timestamp_dtype};
-use warehouse::{CommitInfo, Warehouse};
 
 /// Writes the outcomes of `run_id` (one row per partition and check) and commits them.
 ///
@@ -70,26 +70,6 @@ pub async fn record(warehouse: &Warehouse, run_id: &str, outcomes: &[CheckOutcom
         col("failed_rows"),
         col("example"),
     ]);
-    let staging = warehouse.staging(DATA_QUALITY_TABLE, run_id, None)?;
-    let keys = [
-        col("provider"),
-        col("billing_account"),
-        col("billing_period"),
-    ];
-    let staging =
-        tokio::task::spawn_blocking(move || staging.sink_partitioned(lf, keys).map(|()| staging))
-            .await
-            .map_err(|e| {
-                crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into()))
-            })??;
-    warehouse
-        .commit(
-            staging,
-            CommitInfo {
-                force: true,
-                ..Default::default()
-            },
-        )
-        .await?;
+    crate::derived::commit_like_cost(warehouse, DATA_QUALITY_TABLE, run_id, lf).await?;
     Ok(())
 }
