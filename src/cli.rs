@@ -183,6 +183,33 @@ Examples:
 reproduces CCF's arithmetic for reconciling with its users. Prints the share of usage cost
 classified per provider.")]
     Estimate(CarbonEstimateArgs),
+    /// Build the monthly ESG dataset (`esg_monthly`) from the carbon and cost tables.
+    #[command(after_help = "\
+Examples:
+  greenops carbon esg
+  greenops carbon esg --from 2026-01 --to 2026-12 --base-year 2024
+
+Per month: scope 2 location-based, scope 2 market-based (only where market factors exist;
+never invented), scope 3 embodied, energy, spend, t CO2e per 1000 of spend, month-over-month,
+year-over-year and base-year changes.")]
+    Esg(CarbonEsgArgs),
+}
+
+/// `greenops carbon esg`.
+#[derive(Debug, Args)]
+pub struct CarbonEsgArgs {
+    /// First billing period, YYYY-MM.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last billing period, YYYY-MM.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Year to compare each month with (same month of that year).
+    #[arg(long)]
+    pub base_year: Option<i32>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Carbon methodology.

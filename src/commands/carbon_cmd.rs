@@ -1,13 +1,16 @@
 //! `greenops carbon estimate`.
 
-use crate::cli::{CarbonCommand, CarbonMode};
+use crate::cli::{CarbonCommand, CarbonEsgArgs, CarbonMode};
 use crate::exit::Exit;
-use jobs::carbon::{CarbonRequest, CarbonSummary, estimate_carbon, mode_name};
+use jobs::carbon::{CarbonRequest, CarbonSummary, build_esg_monthly, estimate_carbon, mode_name};
 use jobs::ingest::new_run_id;
 use warehouse::Warehouse;
 
 pub async fn run(wh: &Warehouse, cmd: CarbonCommand) -> anyhow::Result<Exit> {
-    let CarbonCommand::Estimate(args) = cmd;
+    let args = match cmd {
+        CarbonCommand::Estimate(args) => args,
+        CarbonCommand::Esg(args) => return esg(wh, args).await,
+    };
     let request = CarbonRequest {
         run_id: new_run_id(wh.clock().now()),
         mode: match args.mode {
@@ -23,6 +26,73 @@ pub async fn run(wh: &Warehouse, cmd: CarbonCommand) -> anyhow::Result<Exit> {
     } else {
         print!("{}", render(&summary));
     }
+    Ok(Exit::Ok)
+}
+
+async fn esg(wh: &Warehouse, args: CarbonEsgArgs) -> anyhow::Result<Exit> {
+    let run_id = new_run_id(wh.clock().now());
+    let months = build_esg_monthly(
+        wh,
+        &run_id,
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.base_year,
+    )
+    .await?;
+    if args.json {
+        let rows: Vec<serde_json::Value> = months
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "period": m.period, "kwh": m.kwh, "scope2_location_tco2e": m.scope2_location_t,
+                    "scope2_market_tco2e": m.scope2_market_t, "scope3_embodied_tco2e": m.scope3_embodied_t,
+                    "total_tco2e": m.total_t(), "estimated_share": m.estimated_share,
+                    "spend": m.spend, "spend_currency": m.currency,
+                    "tco2e_per_1000_spend": m.intensity_t_per_1000, "mom_pct": m.mom_pct,
+                    "yoy_pct": m.yoy_pct, "base_year_pct": m.base_year_pct,
+                    "methodology": m.methodology,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(Exit::Ok);
+    }
+    let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:+.1}%"));
+    println!(
+        "{:<8} {:>12} {:>14} {:>12} {:>12} {:>12} {:>14} {:>8} {:>8}",
+        "MONTH",
+        "kWh",
+        "S2 loc tCO2e",
+        "S2 market",
+        "S3 tCO2e",
+        "total tCO2e",
+        "t/1000 spend",
+        "MoM",
+        "YoY"
+    );
+    for m in &months {
+        println!(
+            "{:<8} {:>12.3} {:>14.6} {:>12} {:>12.6} {:>12.6} {:>14} {:>8} {:>8}",
+            m.period,
+            m.kwh,
+            m.scope2_location_t,
+            m.scope2_market_t
+                .map_or("n/a".to_string(), |v| format!("{v:.6}")),
+            m.scope3_embodied_t,
+            m.total_t(),
+            m.intensity_t_per_1000
+                .map_or("-".to_string(), |v| format!("{v:.6} {}", m.currency)),
+            pct(m.mom_pct),
+            pct(m.yoy_pct),
+        );
+    }
+    if months.iter().any(|m| m.scope2_market_t.is_none()) {
+        println!("\nMarket-based scope 2 is not available: no market factors are configured.");
+    }
+    println!(
+        "{} month(s) written to esg_monthly (run {run_id})",
+        months.len()
+    );
     Ok(Exit::Ok)
 }
 

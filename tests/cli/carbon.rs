@@ -73,3 +73,52 @@ fn ccf_and_corrected_differ_in_embodied_emissions_and_a_rerun_replaces_the_month
     ));
     assert_eq!(modes, serde_json::json!([["corrected"]]));
 }
+
+#[test]
+fn esg_monthly_totals_are_the_sums_of_the_carbon_table() {
+    let ws = Workspace::new();
+    ws.ingest("aws-cur", &sample("aws_cur/koku_cur_bucket_layout"));
+    ws.ingest("gcp", &sample("gcp/koku_gcp_2022-08-01_5.csv"));
+    estimate(&ws, "corrected");
+    let run = ws.run(&["carbon", "esg", "--json"]);
+    run.assert_code(0);
+    let esg: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    let esg = esg.as_array().unwrap();
+    assert!(!esg.is_empty());
+    let hive = "hive_partitioning = true, hive_types_autocast = false";
+    let sums = duckdb_json(&format!(
+        "SELECT billing_period, sum(kwh), sum(location_tco2e), sum(embodied_tco2e) FROM \
+         read_parquet('{}/carbon/**/*.parquet', {hive}) GROUP BY 1 ORDER BY 1",
+        ws.warehouse
+    ));
+    let sums = sums.as_array().unwrap();
+    assert_eq!(sums.len(), esg.len(), "one ESG row per carbon month");
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12);
+    for (row, month) in sums.iter().zip(esg) {
+        assert_eq!(row[0], month["period"]);
+        assert!(
+            close(row[1].as_f64().unwrap(), month["kwh"].as_f64().unwrap()),
+            "{row} {month}"
+        );
+        assert!(close(
+            row[2].as_f64().unwrap(),
+            month["scope2_location_tco2e"].as_f64().unwrap()
+        ));
+        assert!(close(
+            row[3].as_f64().unwrap(),
+            month["scope3_embodied_tco2e"].as_f64().unwrap()
+        ));
+        assert!(
+            month["scope2_market_tco2e"].is_null(),
+            "never invented: {month}"
+        );
+    }
+    // the stored table says the same
+    let stored = duckdb_json(&format!(
+        "SELECT count(*), sum(total_tco2e) FROM read_parquet('{}/esg_monthly/**/*.parquet', {hive})",
+        ws.warehouse
+    ));
+    let total: f64 = esg.iter().map(|m| m["total_tco2e"].as_f64().unwrap()).sum();
+    assert_eq!(stored[0][0].as_u64().unwrap() as usize, esg.len());
+    assert!(close(stored[0][1].as_f64().unwrap(), total));
+}

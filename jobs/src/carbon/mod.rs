@@ -9,9 +9,11 @@
 //! ```
 
 mod classify;
+pub mod esg;
 mod read;
 mod table;
 
+pub use esg::{ESG_MONTHLY_TABLE, EsgMonth, build_esg_monthly};
 pub use read::{UsageGroup, usage_groups};
 
 use crate::error::Result;
