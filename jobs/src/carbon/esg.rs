@@ -114,17 +114,12 @@ fn months_of(
     spend: &DataFrame,
     base_year: Option<i32>,
 ) -> Result<Vec<EsgMonth>> {
-    let text = |df: &DataFrame, name: &str| -> Result<Vec<String>> {
-        let column = df.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
+    use super::columns::{floats, strings as text};
     let num = |df: &DataFrame, name: &str| -> Result<Vec<f64>> {
-        let column = df.column(name)?.cast(&DataType::Float64)?;
-        Ok(column.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+        Ok(floats(df, name)?
+            .into_iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
     };
     let mut spend_by: BTreeMap<String, Vec<(String, f64)>> = BTreeMap::new();
     let (sp, sc, sv) = (

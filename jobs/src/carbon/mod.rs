@@ -9,6 +9,7 @@
 //! ```
 
 mod classify;
+mod columns;
 pub mod esg;
 mod read;
 mod table;

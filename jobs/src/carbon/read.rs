@@ -113,22 +113,8 @@ pub async fn usage_groups(
 }
 
 fn groups_of(df: &DataFrame) -> Result<Vec<UsageGroup>> {
-    let s = |name: &str| -> Result<Vec<String>> {
-        let column = df.column(name)?.cast(&DataType::String)?;
-        Ok(column
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or_default().to_string())
-            .collect())
-    };
-    let f = |name: &str| -> Result<Vec<Option<f64>>> {
-        Ok(df
-            .column(name)?
-            .cast(&DataType::Float64)?
-            .f64()?
-            .iter()
-            .collect())
-    };
+    use super::columns::{floats as f, strings as s};
+    let (s, f) = (|n: &str| s(df, n), |n: &str| f(df, n));
     let (provider, account, period, day) = (
         s("provider")?,
         s("billing_account")?,
