@@ -122,3 +122,33 @@ fn esg_monthly_totals_are_the_sums_of_the_carbon_table() {
     assert_eq!(stored[0][0].as_u64().unwrap() as usize, esg.len());
     assert!(close(stored[0][1].as_f64().unwrap(), total));
 }
+
+#[test]
+fn classification_coverage_of_every_bundled_sample() {
+    let ws = Workspace::new();
+    let exports = crate::support::repo().join("examples/exports");
+    ws.run(&["demo", "--exports", exports.to_str().unwrap()])
+        .assert_code(0);
+    let s = estimate(&ws, "corrected");
+    let share = |provider: &str, what: &str| {
+        let c = &s["coverage"][provider];
+        let total: f64 = ["classified_cost", "unknown_cost", "unsupported_cost"]
+            .iter()
+            .map(|k| c[k].as_f64().unwrap())
+            .sum();
+        c[what].as_f64().unwrap() / total
+    };
+    // figures reported in docs/carbon-methodology.md ("Coverage of the bundled samples")
+    assert!(share("aws", "classified_cost") > 0.99, "{s:#}");
+    assert!(share("gcp", "classified_cost") > 0.99, "{s:#}");
+    assert!(share("azure", "classified_cost") > 0.15, "{s:#}");
+    assert!(
+        share("azure", "unknown_cost") > 0.5,
+        "FOCUS rows carry no meter: {s:#}"
+    );
+    assert_eq!(
+        share("oci", "classified_cost"),
+        0.0,
+        "no CCF coefficients for OCI"
+    );
+}
