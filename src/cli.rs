@@ -233,6 +233,10 @@ pub struct CarbonEstimateArgs {
     /// Last billing period, YYYY-MM.
     #[arg(long)]
     pub to: Option<String>,
+    /// Market-based factors CSV `provider,region,from,to,tco2e_per_kwh,source` (contracts,
+    /// certificates, provider figures); without it there is no market-based figure.
+    #[arg(long, env = "GREENOPS_MARKET_FACTORS")]
+    pub market_factors: Option<PathBuf>,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

@@ -2,7 +2,9 @@
 
 use crate::cli::{CarbonCommand, CarbonEsgArgs, CarbonMode};
 use crate::exit::Exit;
-use jobs::carbon::{CarbonRequest, CarbonSummary, build_esg_monthly, estimate_carbon, mode_name};
+use jobs::carbon::{
+    CarbonRequest, CarbonSummary, MarketFactors, build_esg_monthly, estimate_carbon, mode_name,
+};
 use jobs::ingest::new_run_id;
 use warehouse::Warehouse;
 
@@ -19,6 +21,11 @@ pub async fn run(wh: &Warehouse, cmd: CarbonCommand) -> anyhow::Result<Exit> {
         },
         from: args.from,
         to: args.to,
+        market: args
+            .market_factors
+            .as_deref()
+            .map(MarketFactors::load)
+            .transpose()?,
     };
     let summary = estimate_carbon(wh, request).await?;
     if args.json {
@@ -113,6 +120,7 @@ fn to_json(s: &CarbonSummary) -> serde_json::Value {
         "groups": s.groups, "rows": s.rows, "partitions": s.partitions,
         "kwh": s.totals.kwh, "location_tco2e": s.totals.location_t,
         "embodied_tco2e": s.totals.embodied_t, "unknown_kwh": s.totals.unknown_kwh,
+        "market_tco2e": s.market_t,
         "coverage": coverage,
     })
 }
@@ -137,6 +145,10 @@ fn render(s: &CarbonSummary) -> String {
         s.totals.location_t,
         s.totals.embodied_t,
     );
+    out += &match s.market_t {
+        Some(t) => format!("market-based {t:.6} t CO2e (user-supplied factors)\n"),
+        None => "market-based: not available (no market factors cover every row; see --market-factors)\n".into(),
+    };
     for (provider, c) in &s.coverage {
         let total = c.classified_cost + c.unknown_cost + c.unsupported_cost;
         let pct = |v: f64| if total > 0.0 { 100.0 * v / total } else { 0.0 };

@@ -212,6 +212,13 @@ async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
         mode: carbon::usage::Mode::Corrected,
         from: Some(month.clone()),
         to: Some(month.clone()),
+        market: match std::env::var_os("GREENOPS_MARKET_FACTORS") {
+            Some(path) => Some(
+                jobs::carbon::MarketFactors::load(std::path::Path::new(&path))
+                    .map_err(|e| RunError::from_job(&e))?,
+            ),
+            None => None,
+        },
     };
     let summary = jobs::carbon::estimate_carbon(&wh, request)
         .await

@@ -152,3 +152,62 @@ fn classification_coverage_of_every_bundled_sample() {
         "no CCF coefficients for OCI"
     );
 }
+
+#[test]
+fn market_based_scope_2_comes_only_from_user_factors() {
+    let ws = Workspace::new();
+    ws.ingest("aws-cur", &sample("aws_cur/koku_cur_bucket_layout"));
+    let factors = ws.path("market.csv");
+    std::fs::write(
+        &factors,
+        "provider,region,from,to,tco2e_per_kwh,source\naws,*,2000-01,2099-12,0.0001,green tariff contract\n",
+    )
+    .unwrap();
+    let run = ws.run(&[
+        "carbon",
+        "estimate",
+        "--json",
+        "--market-factors",
+        factors.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    let s: Value = serde_json::from_str(run.stdout().trim()).unwrap();
+    let (kwh, market) = (
+        s["kwh"].as_f64().unwrap(),
+        s["market_tco2e"].as_f64().unwrap(),
+    );
+    assert!((market - kwh * 0.0001).abs() <= 1e-9 * market, "{s:#}");
+    let esg = ws.run(&["carbon", "esg", "--json"]);
+    let esg: Value = serde_json::from_str(esg.stdout().trim()).unwrap();
+    let esg_market: f64 = esg
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["scope2_market_tco2e"].as_f64().unwrap())
+        .sum();
+    assert!((esg_market - market).abs() <= 1e-9 * market);
+
+    // a malformed factor file is refused with row and column, and the carbon table stays
+    let before = ws.file_checksums();
+    std::fs::write(
+        &factors,
+        "provider,region,from,to,tco2e_per_kwh,source\naws,*,2024-13,2024-12,0.1,x\n",
+    )
+    .unwrap();
+    let bad = ws.run(&[
+        "carbon",
+        "estimate",
+        "--market-factors",
+        factors.to_str().unwrap(),
+    ]);
+    bad.assert_code(3);
+    assert!(
+        bad.stderr().contains("row 1, column from"),
+        "{}",
+        bad.stderr()
+    );
+    assert_eq!(ws.file_checksums(), before, "nothing changed");
+    // without factors there is no market-based figure
+    let plain = estimate(&ws, "corrected");
+    assert!(plain["market_tco2e"].is_null(), "{plain:#}");
+}

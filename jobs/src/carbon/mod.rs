@@ -11,10 +11,12 @@
 mod classify;
 mod columns;
 pub mod esg;
+pub mod market;
 mod read;
 mod table;
 
 pub use esg::{ESG_MONTHLY_TABLE, EsgMonth, build_esg_monthly};
+pub use market::MarketFactors;
 pub use read::{UsageGroup, usage_groups};
 
 use crate::error::Result;
@@ -35,6 +37,8 @@ pub struct CarbonRequest {
     pub from: Option<String>,
     /// Last billing period, all when `None`.
     pub to: Option<String>,
+    /// User-supplied market-based factors; without them no market-based figure is produced.
+    pub market: Option<MarketFactors>,
 }
 
 /// One output row (before it becomes a table row).
@@ -81,6 +85,8 @@ pub struct CarbonSummary {
     pub partitions: usize,
     /// Totals over everything written.
     pub totals: CarbonTotals,
+    /// Market-based t CO2e, when every row written had a market factor.
+    pub market_t: Option<f64>,
     /// Coverage per provider partition value.
     pub coverage: BTreeMap<String, Coverage>,
 }
@@ -103,7 +109,12 @@ pub async fn estimate_carbon(
         t.unknown_kwh += r.unknown_kwh;
         t
     });
-    let partitions = table::write(warehouse, &request, c.version(), &rows).await?;
+    let market: Vec<Option<f64>> = rows
+        .iter()
+        .map(|(key, t)| market_t(request.market.as_ref(), key, t))
+        .collect();
+    let market_t = market.iter().copied().sum::<Option<f64>>();
+    let partitions = table::write(warehouse, &request, c.version(), &rows, &market).await?;
     Ok(CarbonSummary {
         run_id: request.run_id,
         mode: request.mode,
@@ -112,8 +123,16 @@ pub async fn estimate_carbon(
         rows: rows.len(),
         partitions,
         totals,
+        market_t,
         coverage,
     })
+}
+
+/// Market-based emissions of one output row: its energy × the user's factor for its provider,
+/// region and month, or `None` when no factor covers it.
+fn market_t(factors: Option<&MarketFactors>, key: &CarbonKey, t: &CarbonTotals) -> Option<f64> {
+    let (provider, _, period, _, _, region, _) = key;
+    factors?.factor(provider, region, period).map(|f| t.kwh * f)
 }
 
 /// A group (by index) with its provider coefficients and usage.

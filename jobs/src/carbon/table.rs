@@ -17,6 +17,7 @@ pub async fn write(
     request: &CarbonRequest,
     coefficients: &str,
     rows: &BTreeMap<CarbonKey, CarbonTotals>,
+    market: &[Option<f64>],
 ) -> Result<usize> {
     if rows.is_empty() {
         return Ok(0);
@@ -51,6 +52,7 @@ pub async fn write(
         });
     }
     let n = kwh.len();
+    debug_assert_eq!(market.len(), n);
     let names = [
         "provider",
         "billing_account",
@@ -69,7 +71,7 @@ pub async fn write(
     columns.extend([
         Column::new("kwh".into(), kwh),
         Column::new("location_tco2e".into(), location),
-        Column::new("market_tco2e".into(), vec![None::<f64>; n]),
+        Column::new("market_tco2e".into(), market.to_vec()),
         Column::new("embodied_tco2e".into(), embodied),
         Column::new("estimated_share".into(), share),
         Column::new("mode".into(), vec![mode_name(request.mode); n]),
