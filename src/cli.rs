@@ -555,6 +555,14 @@ Example:
 
 Prints rows/s, MB/s and peak RSS for both engines on the same file.")]
     Ingest(BenchIngestArgs),
+    /// Carbon estimation over a synthetic cost table (the generated CUR, ingested once), timed
+    /// against DuckDB doing the same scan and grouping.
+    #[command(after_help = "\
+Example:
+  greenops bench carbon --rows 10000000 --python .venv/bin/python
+
+Prints cost rows/s and peak RSS of `greenops carbon estimate` and of the DuckDB reference.")]
+    Carbon(BenchIngestArgs),
 }
 
 /// `greenops bench ingest`.

@@ -6,6 +6,7 @@
 //! outputs `wh-greenops/` and `duckdb-out/` (emptied before each run). The global `--warehouse` is
 //! not touched.
 
+mod carbon;
 mod catalog;
 mod dataset;
 mod generate;
@@ -34,6 +35,9 @@ use std::process::Command;
 pub async fn run(cmd: BenchCommand, _warehouse: &str) -> anyhow::Result<Exit> {
     match cmd {
         BenchCommand::Ingest(args) => tokio::task::spawn_blocking(move || ingest(&args))
+            .await
+            .context("the benchmark task panicked")?,
+        BenchCommand::Carbon(args) => tokio::task::spawn_blocking(move || carbon::run(&args))
             .await
             .context("the benchmark task panicked")?,
     }
@@ -80,7 +84,7 @@ fn ingest(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
     let out = args.dir.join("duckdb-out");
     empty(&out)?;
     let mut failure = None;
-    match reference::prepare(&args.python, &input.path, &out) {
+    match reference::prepare(&args.python, reference::INGEST_SCRIPT, &[&input.path, &out]) {
         Reference::Skipped(why) => notes.push(format!("DuckDB reference skipped: {why}.")),
         Reference::Ready(mut cmd) => {
             println!("\nduckdb:   {}", show(&cmd));
@@ -109,7 +113,7 @@ fn ingest(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
 }
 
 /// Removes `dir` so a run starts empty.
-fn empty(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn empty(dir: &Path) -> anyhow::Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
     }
@@ -142,7 +146,7 @@ fn ingested_rows(stdout: &str) -> Option<u64> {
     })
 }
 
-fn show(cmd: &Command) -> String {
+pub(crate) fn show(cmd: &Command) -> String {
     std::iter::once(cmd.get_program())
         .chain(cmd.get_args())
         .map(|a| a.to_string_lossy().into_owned())

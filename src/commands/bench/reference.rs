@@ -1,10 +1,12 @@
-//! The DuckDB reference run: `PYTHON bench/duckdb_ingest.py FILE OUT`, when PYTHON has duckdb.
+//! The DuckDB reference runs: `PYTHON bench/<script>.py ARGS…`, when PYTHON has duckdb.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The script, relative to the repository root.
-const SCRIPT: &str = "bench/duckdb_ingest.py";
+/// The ingest reference, relative to the repository root.
+pub const INGEST_SCRIPT: &str = "bench/duckdb_ingest.py";
+/// The carbon reference (the same scan and grouping over the cost table).
+pub const CARBON_SCRIPT: &str = "bench/duckdb_carbon.py";
 
 /// Why the reference cannot run, or the command that runs it.
 #[derive(Debug)]
@@ -15,9 +17,8 @@ pub enum Reference {
     Ready(Command),
 }
 
-/// Prepares `PYTHON bench/duckdb_ingest.py INPUT OUT` after checking that PYTHON exists and
-/// can `import duckdb`.
-pub fn prepare(python: &Path, input: &Path, out: &Path) -> Reference {
+/// Prepares `PYTHON SCRIPT ARGS…` after checking that PYTHON exists and can `import duckdb`.
+pub fn prepare(python: &Path, script: &str, args: &[&Path]) -> Reference {
     if !python.exists() {
         return Reference::Skipped(format!(
             "{} does not exist (create the venv with duckdb, or pass --python)",
@@ -37,19 +38,19 @@ pub fn prepare(python: &Path, input: &Path, out: &Path) -> Reference {
         }
         Err(e) => return Reference::Skipped(format!("cannot run {}: {e}", python.display())),
     }
-    let Some(script) = locate_script() else {
-        return Reference::Skipped(format!("{SCRIPT} not found (run from the repository root)"));
+    let Some(path) = locate_script(script) else {
+        return Reference::Skipped(format!("{script} not found (run from the repository root)"));
     };
     let mut cmd = Command::new(python);
-    cmd.arg(script).arg(input).arg(out);
+    cmd.arg(path).args(args);
     Reference::Ready(cmd)
 }
 
 /// The script under the current directory, else in the source tree this binary was built from.
-fn locate_script() -> Option<PathBuf> {
+fn locate_script(script: &str) -> Option<PathBuf> {
     [
-        PathBuf::from(SCRIPT),
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(SCRIPT),
+        PathBuf::from(script),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(script),
     ]
     .into_iter()
     .find(|p| p.is_file())
