@@ -50,6 +50,12 @@ fn carbon_over_aws_gcp_and_azure_samples_lands_in_a_table_duckdb_reads() {
         assert_eq!(r[4], "corrected");
         assert_eq!(r[6], 1);
     }
+    // data-quality flags travel with the rows (FOCUS-less Azure rows are estimated by cost)
+    let flagged = duckdb_json(&format!(
+        "SELECT count(*) FROM read_parquet('{glob}', hive_partitioning = true, \
+         hive_types_autocast = false) WHERE flags LIKE '%unknown_%'"
+    ));
+    assert!(flagged[0][0].as_u64().unwrap() > 0, "{flagged}");
     ws.run(&["warehouse", "verify"]).assert_code(0);
 }
 

@@ -52,6 +52,9 @@ pub struct CarbonTotals {
     pub embodied_t: f64,
     /// kWh estimated from unknown usage.
     pub unknown_kwh: f64,
+    /// Data-quality flags of the estimates summed here (`processor_fallback`,
+    /// `unknown_by_cost`, `embodied_missing`, …).
+    pub flags: std::collections::BTreeSet<&'static str>,
 }
 
 /// (provider, billing account, billing period, day, service, region, usage kind).
@@ -227,6 +230,7 @@ fn add(
         if unknown {
             t.unknown_kwh += e.kwh;
         }
+        t.flags.extend(e.flags.iter().copied());
     }
 }
 

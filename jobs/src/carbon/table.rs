@@ -24,6 +24,7 @@ pub async fn write(
     }
     let mut text: [Vec<String>; 8] = Default::default();
     let (mut kwh, mut location, mut embodied, mut share) = (vec![], vec![], vec![], vec![]);
+    let mut flags: Vec<String> = Vec::new();
     let mut partitions = BTreeSet::new();
     for ((provider, account, period, day, service, region, kind), t) in rows {
         partitions.insert((provider, account, period));
@@ -50,6 +51,7 @@ pub async fn write(
         } else {
             0.0
         });
+        flags.push(t.flags.iter().copied().collect::<Vec<_>>().join(","));
     }
     let n = kwh.len();
     debug_assert_eq!(market.len(), n);
@@ -74,6 +76,7 @@ pub async fn write(
         Column::new("market_tco2e".into(), market.to_vec()),
         Column::new("embodied_tco2e".into(), embodied),
         Column::new("estimated_share".into(), share),
+        Column::new("flags".into(), flags),
         Column::new("mode".into(), vec![mode_name(request.mode); n]),
         Column::new("coefficients".into(), vec![coefficients; n]),
         Column::new("run_id".into(), vec![request.run_id.as_str(); n]),
