@@ -65,7 +65,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the main job on embedded defaults: ingest the bundled sample exports into the local
-    /// warehouse, list and verify it, then run the pipeline's ingest jobs through the run ledger.
+    /// warehouse, list and verify it, estimate carbon, then run the pipeline's ingest jobs
+    /// through the run ledger.
     #[command(after_help = "Example:\n  greenops demo            # from the repository root")]
     Demo(DemoArgs),
     /// Ingest one export into the warehouse (replacing the partitions it covers).

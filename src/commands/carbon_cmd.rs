@@ -129,7 +129,7 @@ fn render(s: &CarbonSummary) -> String {
     let mut out = format!(
         "carbon {} ({} mode, coefficients {}): {} usage groups → {} rows in {} partition(s)\n\
          energy {:.3} kWh ({:.1}% estimated from unknown usage), location-based {:.6} t CO2e, \
-         embodied {:.6} t CO2e\n\nShare of usage cost classified:\n",
+         embodied {:.6} t CO2e\n",
         s.run_id,
         mode_name(s.mode),
         s.coefficients,
@@ -149,6 +149,7 @@ fn render(s: &CarbonSummary) -> String {
         Some(t) => format!("market-based {t:.6} t CO2e (user-supplied factors)\n"),
         None => "market-based: not available (no market factors cover every row; see --market-factors)\n".into(),
     };
+    out += "\nShare of usage cost classified:\n";
     for (provider, c) in &s.coverage {
         let total = c.classified_cost + c.unknown_cost + c.unsupported_cost;
         let pct = |v: f64| if total > 0.0 { 100.0 * v / total } else { 0.0 };

@@ -71,7 +71,19 @@ pub async fn run(
     super::warehouse_cmd::run(wh, WarehouseCommand::Ls { json: false }).await?;
     println!();
     let verified = super::warehouse_cmd::run(wh, WarehouseCommand::Verify).await?;
-    if verified != Exit::Ok || !g.config.exists() {
+    if verified != Exit::Ok {
+        return Ok(verified);
+    }
+    println!("\n$ greenops carbon estimate");
+    let estimate = crate::cli::CarbonEstimateArgs {
+        mode: crate::cli::CarbonMode::Corrected,
+        from: None,
+        to: None,
+        market_factors: None,
+        json: false,
+    };
+    super::carbon_cmd::run(wh, crate::cli::CarbonCommand::Estimate(estimate)).await?;
+    if !g.config.exists() {
         return Ok(verified);
     }
     pipeline(g).await

@@ -22,3 +22,6 @@ pub const UNKNOWN_BY_COST: &str = "unknown_by_cost";
 pub const UNKNOWN_BY_USAGE: &str = "unknown_by_usage";
 /// No known row shared the unknown row's pricing unit: it was estimated as 0.
 pub const UNKNOWN_NO_RATIO: &str = "unknown_no_ratio";
+/// An unknown row with no ratio for its unit, estimated (corrected mode) from its scope's
+/// kWh per unit of cost over all known usage.
+pub const UNKNOWN_SCOPE_RATIO: &str = "unknown_scope_ratio";

@@ -20,7 +20,7 @@ pub use market::MarketFactors;
 pub use read::{UsageGroup, usage_groups};
 
 use crate::error::Result;
-use carbon::estimate::{Estimate, UnknownRatios, estimate, estimate_unknown};
+use carbon::estimate::{Estimate, UnknownRatios, estimate, estimate_unknown, flags, grid_factor};
 use carbon::tables::Coefficients;
 use carbon::usage::{Mode, Provider, UnknownBy, Usage, UsageKind};
 use std::collections::BTreeMap;
@@ -142,7 +142,9 @@ fn market_t(factors: Option<&MarketFactors>, key: &CarbonKey, t: &CarbonTotals) 
 type Classified = (usize, Option<Provider>, Vec<Usage>);
 
 /// Classifies and estimates every group; unknown rows are estimated per provider × billing
-/// month from that scope's known rows, so re-running one month reproduces its numbers.
+/// month from that scope's known rows, so re-running one month reproduces its numbers. Where
+/// no known row shares an unknown row's unit, CCF estimates 0; corrected mode uses the scope's
+/// kWh per unit of cost over all its known usage instead (flagged `unknown_scope_ratio`).
 pub fn compute(
     groups: &[UsageGroup],
     mode: Mode,
@@ -163,6 +165,8 @@ pub fn compute(
     }
     for rows in scopes.values() {
         let mut ratios = UnknownRatios::new(mode);
+        // corrected mode: Σ known kWh and Σ known cost of the scope, for units with no ratio
+        let (mut scope_kwh, mut scope_cost) = (0.0, 0.0);
         let mut unknown = Vec::new();
         for (i, provider, usages) in rows {
             let g = &groups[*i];
@@ -185,6 +189,8 @@ pub fn compute(
                             Provider::Gcp | Provider::Azure => (UnknownBy::Usage, g.quantity),
                         };
                         ratios.add_known(by, &g.unit, amount, &estimates);
+                        scope_kwh += estimates.iter().map(|e| e.kwh).sum::<f64>();
+                        scope_cost += g.cost;
                         add(&mut out, g, &estimates, false);
                     }
                 }
@@ -197,9 +203,21 @@ pub fn compute(
                 cover.classified_cost += g.cost;
             }
         }
+        let scope_ratio =
+            (mode == Mode::Corrected && scope_cost > 0.0).then(|| scope_kwh / scope_cost);
         for (i, provider, usage) in unknown {
             let g = &groups[i];
-            if let Some(e) = estimate_unknown(usage, provider, &g.region, &ratios, c) {
+            if let Some(mut e) = estimate_unknown(usage, provider, &g.region, &ratios, c) {
+                if let Some(ratio) =
+                    scope_ratio.filter(|_| e.flags.contains(&flags::UNKNOWN_NO_RATIO))
+                {
+                    let factor = grid_factor(provider, &g.region, mode, c);
+                    e.kwh = ratio * g.cost;
+                    e.ccf_reported_kwh = e.kwh;
+                    e.location_t = e.kwh * factor.t_per_kwh;
+                    e.flags.retain(|f| *f != flags::UNKNOWN_NO_RATIO);
+                    e.flags.push(flags::UNKNOWN_SCOPE_RATIO);
+                }
                 add(&mut out, g, std::slice::from_ref(&e), true);
             }
         }
