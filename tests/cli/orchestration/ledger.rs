@@ -18,6 +18,7 @@ on_both_backends!(
     approval_needs_a_second_person,
     audit_verify_finds_an_edited_or_deleted_event,
     an_inline_run_takes_over_a_queued_run_of_the_same_partition,
+    a_carbon_job_estimates_its_month_after_its_ingest,
 );
 
 fn transient_failures_are_retried_with_exponential_backoff(backend: Backend) {
@@ -270,4 +271,35 @@ fn an_inline_run_takes_over_a_queued_run_of_the_same_partition(backend: Backend)
             .success()
     );
     assert_eq!(p.commit_run_ids(), [field(&runs[0], "id")]);
+}
+
+fn a_carbon_job_estimates_its_month_after_its_ingest(backend: Backend) {
+    let p = Pipeline::new(
+        backend,
+        "  carbon_m:
+    type: carbon
+    partitioning: monthly
+    depends_on: [ingest_m]
+",
+    );
+    p.write_months(&months("2022-10", "2022-10"));
+    p.run(
+        &[
+            "run",
+            "carbon_m",
+            "--partition",
+            "2022-10",
+            "--with-upstream",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    let carbon = p.attempts("carbon_m", "2022-10");
+    assert_eq!(field(&carbon[0], "status"), "succeeded", "{carbon:#?}");
+    let outputs = &carbon[0]["outputs"];
+    assert_eq!(outputs["table"], "carbon", "{outputs}");
+    assert_eq!(outputs["mode"], "corrected");
+    assert!(outputs["partitions"].as_u64().unwrap() >= 1, "{outputs}");
+    let dir = std::path::PathBuf::from(&p.ws.warehouse).join("carbon");
+    assert!(dir.is_dir(), "the carbon table was written");
 }
