@@ -376,7 +376,7 @@ pub struct RunsArgs {
 pub enum RunsAction {
     /// One run in full.
     Show {
-        /// Run id (or a unique prefix of 9+ characters).
+        /// Run id (or a unique prefix of 8+ characters).
         id: String,
         /// Print JSON.
         #[arg(long)]

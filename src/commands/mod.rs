@@ -63,10 +63,7 @@ async fn open_warehouse(url: &str) -> anyhow::Result<Warehouse> {
 
 /// The state database holds the run ledger; a bad URL is refused up front, before any work.
 fn check_state_url(url: &str) -> anyhow::Result<()> {
-    if url.starts_with("sqlite:")
-        || url.starts_with("postgres://")
-        || url.starts_with("postgresql://")
-    {
+    if crate::orchestration::state::backend_of(url).is_some() {
         Ok(())
     } else {
         Err(warehouse::WarehouseError::InvalidUrl {

@@ -159,20 +159,20 @@ impl Runtime {
                 // stop at the next safe point; an abandoned blocking thread cannot commit
                 stop.store(true, Ordering::SeqCst);
                 task.abort();
-                Err(RunError::transient(format!(
+                heartbeat.abort();
+                return Err(RunError::transient(format!(
                     "timed out after {}",
                     job.timeout
-                )))
+                )));
             }
         };
         heartbeat.abort();
+        // a failure after a cancel request is the cancel taking effect
         match outcome {
-            Err(e) if stop.load(Ordering::SeqCst) && !e.message.starts_with("timed out") => {
-                Err(RunError {
-                    cancelled: true,
-                    ..e
-                })
-            }
+            Err(e) if stop.load(Ordering::SeqCst) => Err(RunError {
+                cancelled: true,
+                ..e
+            }),
             other => other,
         }
     }

@@ -84,7 +84,7 @@ pub async fn pass_job(
     }
     let trigger_actor = format!("scheduler@{}", super::identity::host());
     for due in schedule.due_between(from, now, config.partitioning, MAX_TICKS) {
-        let partition = schedule.partition_of(due.tick, config.partitioning);
+        let partition = due.partition;
         if !rt.state.claim_tick(job, &partition, due.tick).await? {
             report.already_handled += 1;
             continue;

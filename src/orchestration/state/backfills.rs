@@ -106,19 +106,8 @@ impl StateDb {
     /// # Errors
     /// [`StateError::NotFound`], database errors.
     pub async fn backfill(&self, id: &str) -> Result<BackfillRecord, StateError> {
-        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM backfills WHERE id = $1 OR (LENGTH($2) >= 9 AND id LIKE $2) LIMIT 2"
-        )))
-        .bind(id)
-        .bind(format!("{id}%"));
-        let mut found = self.fetch_mapped(query, from_row).await?;
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(StateError::NotFound(format!("no backfill with id {id}"))),
-            _ => Err(StateError::NotFound(format!(
-                "backfill id prefix {id} is ambiguous"
-            ))),
-        }
+        self.by_id_or_prefix("backfills", COLUMNS, "backfill", id, from_row)
+            .await
     }
 
     /// All backfills, newest first.

@@ -2,7 +2,9 @@
 //! and the wake-up tokens that keep one queue task alive per queued run. Each is one conditional
 //! statement (or one transaction), so two workers racing for a run cannot both win.
 
-use super::runs::{COLUMNS, NewRun, RunRecord, RunStatus, from_row, new_run_id};
+use super::runs::{
+    COLUMNS, NewRun, QueuedAttempt, RunRecord, RunStatus, from_row, insert_queued, new_run_id,
+};
 use super::{StateDb, StateError, ts};
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -259,31 +261,15 @@ impl StateDb {
                 config_hash: run.config_hash.clone(),
                 code_version: run.code_version.clone(),
             };
-            let id = new_run_id();
-            sqlx::query(
-                "INSERT INTO runs (id, job, partition_key, attempt, max_attempts, status, \
-                 trigger_kind, trigger_ref, actor, backfill_id, approval, approved_by, queued_at, \
-                 not_before, cancel_requested, config_hash, code_version) \
-                 VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15)",
-            )
-            .bind(&id)
-            .bind(&next.job)
-            .bind(&next.partition)
-            .bind(run.attempt + 1)
-            .bind(run.max_attempts)
-            .bind(&next.trigger)
-            .bind(next.trigger_ref.clone())
-            .bind(&next.actor)
-            .bind(next.backfill_id.clone())
-            .bind(run.approval.clone())
-            .bind(run.approved_by.clone())
-            .bind(ts(now))
-            .bind(ts(at))
-            .bind(&next.config_hash)
-            .bind(&next.code_version)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.err(e))?;
+            let queued = QueuedAttempt {
+                attempt: run.attempt + 1,
+                not_before: at,
+                approval: run.approval.as_deref(),
+                approved_by: run.approved_by.as_deref(),
+            };
+            let id = insert_queued(&mut tx, &next, &queued, now)
+                .await
+                .map_err(|e| self.err(e))?;
             next_id = Some(id);
         }
         tx.commit().await.map_err(|e| self.err(e))?;

@@ -156,6 +156,31 @@ impl StateDb {
             .collect()
     }
 
+    /// The row of `table` whose `id` is `id`, or the one row whose id starts with `id` (8 or
+    /// more characters); `what` names the thing in errors ("run", "backfill").
+    pub(crate) async fn by_id_or_prefix<T>(
+        &self,
+        table: &str,
+        columns: &str,
+        what: &str,
+        id: &str,
+        map: fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<T, StateError> {
+        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {columns} FROM {table} WHERE id = $1 OR (LENGTH($2) >= 9 AND id LIKE $2) LIMIT 2"
+        )))
+        .bind(id)
+        .bind(format!("{id}%"));
+        let mut found = self.fetch_mapped(query, map).await?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(StateError::NotFound(format!("no {what} with id {id}"))),
+            _ => Err(StateError::NotFound(format!(
+                "{what} id prefix {id} is ambiguous"
+            ))),
+        }
+    }
+
     /// Wraps a sqlx error with the (redacted) URL.
     pub fn err(&self, source: sqlx::Error) -> StateError {
         StateError::Sql {
@@ -187,23 +212,36 @@ pub async fn with_setup_retries<T, E: std::fmt::Display, F: Future<Output = Resu
 
 /// Checks the URL and makes SQLite create its file.
 fn normalise(url: &str) -> Result<(Backend, String), String> {
-    if let Some(path) = sqlite_path(url) {
-        if let Some(parent) = std::path::Path::new(&path).parent()
-            && !parent.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    match backend_of(url) {
+        Some(Backend::Postgres) => Ok((Backend::Postgres, url.to_string())),
+        Some(Backend::Sqlite) => {
+            let path = sqlite_path(url).unwrap_or_default();
+            if let Some(parent) = std::path::Path::new(&path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let url = if url.contains("mode=") {
+                url.to_string()
+            } else {
+                format!("{url}{sep}mode=rwc")
+            };
+            Ok((Backend::Sqlite, url))
         }
-        let sep = if url.contains('?') { '&' } else { '?' };
-        let url = if url.contains("mode=") {
-            url.to_string()
-        } else {
-            format!("{url}{sep}mode=rwc")
-        };
-        Ok((Backend::Sqlite, url))
+        None => Err("use sqlite://PATH or postgres://USER@HOST/DB".into()),
+    }
+}
+
+/// The database a state URL names: `sqlite:…` or `postgres(ql)://…`; `None` for anything else.
+pub fn backend_of(url: &str) -> Option<Backend> {
+    if url.starts_with("sqlite:") {
+        Some(Backend::Sqlite)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok((Backend::Postgres, url.to_string()))
+        Some(Backend::Postgres)
     } else {
-        Err("use sqlite://PATH or postgres://USER@HOST/DB".into())
+        None
     }
 }
 

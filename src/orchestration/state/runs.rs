@@ -198,6 +198,54 @@ pub(super) fn from_row(row: &AnyRow) -> Result<RunRecord, sqlx::Error> {
     })
 }
 
+/// What an attempt row holds beyond its [`NewRun`]: a first attempt, or a retry inheriting its
+/// predecessor's approval.
+pub(super) struct QueuedAttempt<'a> {
+    /// 1 for the first attempt.
+    pub attempt: i64,
+    /// Not to start before (retry backoff).
+    pub not_before: DateTime<Utc>,
+    /// `pending`, `approved` or none.
+    pub approval: Option<&'a str>,
+    /// Who approved it.
+    pub approved_by: Option<&'a str>,
+}
+
+/// Inserts a queued attempt and returns its id (a unique violation means the partition already
+/// has a live attempt).
+pub(super) async fn insert_queued(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewRun,
+    queued: &QueuedAttempt<'_>,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let id = new_run_id();
+    sqlx::query(
+        "INSERT INTO runs (id, job, partition_key, attempt, max_attempts, status, trigger_kind, \
+         trigger_ref, actor, backfill_id, approval, approved_by, queued_at, not_before, \
+         cancel_requested, config_hash, code_version) \
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15)",
+    )
+    .bind(&id)
+    .bind(&new.job)
+    .bind(&new.partition)
+    .bind(queued.attempt)
+    .bind(i64::from(new.max_attempts))
+    .bind(&new.trigger)
+    .bind(new.trigger_ref.clone())
+    .bind(&new.actor)
+    .bind(new.backfill_id.clone())
+    .bind(queued.approval)
+    .bind(queued.approved_by)
+    .bind(ts(now))
+    .bind(ts(queued.not_before))
+    .bind(&new.config_hash)
+    .bind(&new.code_version)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
 /// A fresh time-ordered run id.
 pub fn new_run_id() -> String {
     uuid::Uuid::now_v7().to_string()
@@ -213,45 +261,16 @@ impl StateDb {
         new: &NewRun,
         now: DateTime<Utc>,
     ) -> Result<Option<RunRecord>, StateError> {
+        let mut conn = self.pool().acquire().await.map_err(|e| self.err(e))?;
         // attempts count within one trigger: a new trigger (re-run, backfill) starts at 1
-        self.insert_run(new, 1, now, now, None).await
-    }
-
-    async fn insert_run(
-        &self,
-        new: &NewRun,
-        attempt: i64,
-        now: DateTime<Utc>,
-        not_before: DateTime<Utc>,
-        tx: Option<&mut sqlx::AnyConnection>,
-    ) -> Result<Option<RunRecord>, StateError> {
-        let id = new_run_id();
-        let query = sqlx::query(
-            "INSERT INTO runs (id, job, partition_key, attempt, max_attempts, status, trigger_kind, \
-             trigger_ref, actor, backfill_id, approval, queued_at, not_before, cancel_requested, \
-             config_hash, code_version) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10, $11, $12, 0, $13, $14)",
-        )
-        .bind(&id)
-        .bind(&new.job)
-        .bind(&new.partition)
-        .bind(attempt)
-        .bind(i64::from(new.max_attempts))
-        .bind(&new.trigger)
-        .bind(new.trigger_ref.clone())
-        .bind(&new.actor)
-        .bind(new.backfill_id.clone())
-        .bind(new.needs_approval.then_some("pending"))
-        .bind(ts(now))
-        .bind(ts(not_before))
-        .bind(&new.config_hash)
-        .bind(&new.code_version);
-        let result = match tx {
-            Some(conn) => query.execute(conn).await,
-            None => query.execute(self.pool()).await,
+        let queued = QueuedAttempt {
+            attempt: 1,
+            not_before: now,
+            approval: new.needs_approval.then_some("pending"),
+            approved_by: None,
         };
-        match result {
-            Ok(_) => Ok(self.run(&id).await.ok()),
+        match insert_queued(&mut conn, new, &queued, now).await {
+            Ok(id) => Ok(self.run(&id).await.ok()),
             Err(e) if is_unique_violation(&e) => Ok(None),
             Err(e) => Err(self.err(e)),
         }
@@ -262,19 +281,8 @@ impl StateDb {
     /// # Errors
     /// [`StateError::NotFound`], database errors.
     pub async fn run(&self, id: &str) -> Result<RunRecord, StateError> {
-        let query = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM runs WHERE id = $1 OR (LENGTH($2) >= 9 AND id LIKE $2) LIMIT 2"
-        )))
-        .bind(id)
-        .bind(format!("{id}%"));
-        let mut found = self.fetch_mapped(query, from_row).await?;
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => Err(StateError::NotFound(format!("no run with id {id}"))),
-            _ => Err(StateError::NotFound(format!(
-                "run id prefix {id} is ambiguous"
-            ))),
-        }
+        self.by_id_or_prefix("runs", COLUMNS, "run", id, from_row)
+            .await
     }
 
     /// Runs matching a filter, newest first.
