@@ -205,7 +205,8 @@ pub struct CarbonEsgArgs {
     /// Last billing period, YYYY-MM.
     #[arg(long)]
     pub to: Option<String>,
-    /// Year to compare each month with (same month of that year).
+    /// Year to compare each month with (same month of that year) [default: the config's
+    /// carbon.base_year].
     #[arg(long)]
     pub base_year: Option<i32>,
     /// Print JSON.
@@ -225,9 +226,9 @@ pub enum CarbonMode {
 /// `greenops carbon estimate`.
 #[derive(Debug, Args)]
 pub struct CarbonEstimateArgs {
-    /// Methodology.
-    #[arg(long, value_enum, default_value = "corrected")]
-    pub mode: CarbonMode,
+    /// Methodology [default: the config's carbon.mode, else corrected].
+    #[arg(long, value_enum)]
+    pub mode: Option<CarbonMode>,
     /// First billing period, YYYY-MM.
     #[arg(long)]
     pub from: Option<String>,
@@ -235,7 +236,8 @@ pub struct CarbonEstimateArgs {
     #[arg(long)]
     pub to: Option<String>,
     /// Market-based factors CSV `provider,region,from,to,tco2e_per_kwh,source` (contracts,
-    /// certificates, provider figures); without it there is no market-based figure.
+    /// certificates, provider figures) [default: the config's carbon.market_factors]; without
+    /// it there is no market-based figure.
     #[arg(long, env = "GREENOPS_MARKET_FACTORS")]
     pub market_factors: Option<PathBuf>,
     /// Print the summary as JSON.

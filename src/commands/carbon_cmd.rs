@@ -2,27 +2,44 @@
 
 use crate::cli::{CarbonCommand, CarbonEsgArgs, CarbonMode};
 use crate::exit::Exit;
+use crate::orchestration::config::{CarbonSettings, LoadedConfig};
 use jobs::carbon::{
     CarbonRequest, CarbonSummary, MarketFactors, build_esg_monthly, estimate_carbon, mode_name,
 };
 use jobs::ingest::new_run_id;
+use std::path::Path;
 use warehouse::Warehouse;
 
-pub async fn run(wh: &Warehouse, cmd: CarbonCommand) -> anyhow::Result<Exit> {
+/// The config's `carbon` section; defaults when the config file does not exist (a warehouse
+/// used without a pipeline), an error when it exists but cannot be read.
+fn settings(config: &Path) -> anyhow::Result<CarbonSettings> {
+    if !config.exists() {
+        return Ok(CarbonSettings::default());
+    }
+    Ok(LoadedConfig::load(config)?.config.carbon)
+}
+
+pub async fn run(wh: &Warehouse, config: &Path, cmd: CarbonCommand) -> anyhow::Result<Exit> {
+    let settings = settings(config)?;
     let args = match cmd {
         CarbonCommand::Estimate(args) => args,
-        CarbonCommand::Esg(args) => return esg(wh, args).await,
+        CarbonCommand::Esg(mut args) => {
+            args.base_year = args.base_year.or(settings.base_year);
+            return esg(wh, args).await;
+        }
     };
     let request = CarbonRequest {
         run_id: new_run_id(wh.clock().now()),
         mode: match args.mode {
-            CarbonMode::Ccf => carbon::usage::Mode::Ccf,
-            CarbonMode::Corrected => carbon::usage::Mode::Corrected,
+            Some(CarbonMode::Ccf) => carbon::usage::Mode::Ccf,
+            Some(CarbonMode::Corrected) => carbon::usage::Mode::Corrected,
+            None => settings.mode.mode(),
         },
         from: args.from,
         to: args.to,
         market: args
             .market_factors
+            .or(settings.market_factors)
             .as_deref()
             .map(MarketFactors::load)
             .transpose()?,
@@ -111,7 +128,8 @@ fn to_json(s: &CarbonSummary) -> serde_json::Value {
             (
                 p.clone(),
                 serde_json::json!({"classified_cost": c.classified_cost,
-                "unknown_cost": c.unknown_cost, "unsupported_cost": c.unsupported_cost}),
+                "unknown_cost": c.unknown_cost, "unsupported_cost": c.unsupported_cost,
+                "top_unknown": c.top_unknown(10)}),
             )
         })
         .collect();
@@ -159,6 +177,14 @@ fn render(s: &CarbonSummary) -> String {
             pct(c.unknown_cost),
             pct(c.unsupported_cost)
         );
+        let top = c.top_unknown(3);
+        if !top.is_empty() {
+            let list: Vec<String> = top
+                .iter()
+                .map(|(what, cost)| format!("{what} ({cost:.2})"))
+                .collect();
+            out += &format!("           most unknown cost: {}\n", list.join("; "));
+        }
     }
     out
 }

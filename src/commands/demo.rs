@@ -76,13 +76,13 @@ pub async fn run(
     }
     println!("\n$ greenops carbon estimate");
     let estimate = crate::cli::CarbonEstimateArgs {
-        mode: crate::cli::CarbonMode::Corrected,
+        mode: None,
         from: None,
         to: None,
         market_factors: None,
         json: false,
     };
-    super::carbon_cmd::run(wh, crate::cli::CarbonCommand::Estimate(estimate)).await?;
+    super::carbon_cmd::run(wh, &g.config, crate::cli::CarbonCommand::Estimate(estimate)).await?;
     if !g.config.exists() {
         return Ok(verified);
     }

@@ -28,7 +28,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
     };
     match cli.command {
         Command::Validate(args) => validate::run(&g, args),
-        Command::Carbon(cmd) => carbon_cmd::run(&open_warehouse(&cli.warehouse).await?, cmd).await,
+        Command::Carbon(cmd) => {
+            carbon_cmd::run(&open_warehouse(&cli.warehouse).await?, &cli.config, cmd).await
+        }
         Command::Run(args) => run::run(&g, args).await,
         Command::Backfill(args) => backfill::run(&g, args).await,
         Command::Runs(args) => runs::run(&g, args).await,

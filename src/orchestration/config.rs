@@ -24,6 +24,46 @@ pub struct OrchestrationConfig {
     /// Who hears about failures.
     #[serde(default)]
     pub notifications: Notifications,
+    /// Carbon methodology settings (`carbon` jobs; defaults of `greenops carbon`).
+    #[serde(default)]
+    pub carbon: CarbonSettings,
+}
+
+/// The `carbon` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarbonSettings {
+    /// `corrected` (default) or `ccf`.
+    #[serde(default)]
+    pub mode: CarbonModeName,
+    /// Market-based factors CSV (`provider,region,from,to,tco2e_per_kwh,source`); without it
+    /// there is no market-based figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market_factors: Option<PathBuf>,
+    /// Year each ESG month is compared with (same month of that year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_year: Option<i32>,
+}
+
+/// Carbon methodology by name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CarbonModeName {
+    /// CCF with its documented defects fixed.
+    #[default]
+    Corrected,
+    /// Cloud Carbon Footprint's arithmetic.
+    Ccf,
+}
+
+impl CarbonModeName {
+    /// The estimation mode.
+    pub fn mode(self) -> carbon::usage::Mode {
+        match self {
+            CarbonModeName::Corrected => carbon::usage::Mode::Corrected,
+            CarbonModeName::Ccf => carbon::usage::Mode::Ccf,
+        }
+    }
 }
 
 /// One export location.

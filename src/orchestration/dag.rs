@@ -124,6 +124,28 @@ impl Dag {
                 ));
             }
         }
+        let carbon_line = |key: &str| {
+            let start = loaded.line_of("carbon", 1).unwrap_or(1);
+            loaded
+                .line_of(key, start)
+                .map_or(String::new(), |line| format!(" (line {line})"))
+        };
+        if let Some(path) = &cfg.carbon.market_factors
+            && let Err(e) = jobs::carbon::MarketFactors::load(path)
+        {
+            problems.push(format!(
+                "carbon.market_factors: {e}{}",
+                carbon_line("market_factors")
+            ));
+        }
+        if let Some(year) = cfg.carbon.base_year
+            && !(1990..=2100).contains(&year)
+        {
+            problems.push(format!(
+                "carbon.base_year {year} is not a year between 1990 and 2100{}",
+                carbon_line("base_year")
+            ));
+        }
         let order = match topological_order(&loaded) {
             Ok(order) => order,
             Err(cycle) => {

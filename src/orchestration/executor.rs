@@ -144,6 +144,7 @@ impl Runtime {
                 .as_ref()
                 .and_then(|s| self.dag.loaded.config.sources.get(s))
                 .cloned(),
+            carbon: self.dag.loaded.config.carbon.clone(),
             partition: run.partition.clone(),
             run_id: run.id.clone(),
             attempt: run.attempt,

@@ -1,7 +1,7 @@
 //! What a run of each job type does, given its partition. The executor around it handles the
 //! ledger, heartbeats, timeouts and retries.
 
-use super::config::{JobConfig, JobKind, SourceConfig, SourceKindName};
+use super::config::{CarbonSettings, JobConfig, JobKind, SourceConfig, SourceKindName};
 use super::faults::Fault;
 use jobs::JobError;
 use jobs::ingest::{IngestRequest, Progress, SourceKind, ingest};
@@ -73,6 +73,8 @@ pub struct BodyContext {
     pub config: JobConfig,
     /// Its source, for ingest jobs.
     pub source: Option<SourceConfig>,
+    /// The config's `carbon` section, for carbon jobs.
+    pub carbon: CarbonSettings,
     /// Partition key.
     pub partition: String,
     /// Ledger run id (also the warehouse commit's run id).
@@ -203,26 +205,39 @@ async fn run_ingest(ctx: &BodyContext) -> Result<JobOutput, RunError> {
     Ok(JobOutput { inputs, outputs })
 }
 
-/// Carbon for the billing month of the partition (a daily partition estimates its month).
+/// Carbon for the billing month of the partition (a daily partition estimates its month), then
+/// that month's ESG row. Mode, market factors and base year come from the config's `carbon`
+/// section (market factors also from `GREENOPS_MARKET_FACTORS`).
 async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
     let month = ctx.partition.get(..7).unwrap_or(&ctx.partition).to_string();
     let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
+    let market_path = ctx
+        .carbon
+        .market_factors
+        .clone()
+        .or_else(|| std::env::var_os("GREENOPS_MARKET_FACTORS").map(PathBuf::from));
     let request = jobs::carbon::CarbonRequest {
         run_id: ctx.run_id.clone(),
-        mode: carbon::usage::Mode::Corrected,
+        mode: ctx.carbon.mode.mode(),
         from: Some(month.clone()),
         to: Some(month.clone()),
-        market: match std::env::var_os("GREENOPS_MARKET_FACTORS") {
-            Some(path) => Some(
-                jobs::carbon::MarketFactors::load(std::path::Path::new(&path))
-                    .map_err(|e| RunError::from_job(&e))?,
-            ),
-            None => None,
-        },
+        market: market_path
+            .map(|path| jobs::carbon::MarketFactors::load(&path))
+            .transpose()
+            .map_err(|e| RunError::from_job(&e))?,
     };
     let summary = jobs::carbon::estimate_carbon(&wh, request)
         .await
         .map_err(|e| RunError::from_job(&e))?;
+    let esg = jobs::carbon::build_esg_monthly(
+        &wh,
+        &ctx.run_id,
+        Some(&month),
+        Some(&month),
+        ctx.carbon.base_year,
+    )
+    .await
+    .map_err(|e| RunError::from_job(&e))?;
     Ok(JobOutput {
         inputs: serde_json::json!({ "table": warehouse::schema::COST_TABLE, "billing_period": month }),
         outputs: serde_json::json!({
@@ -230,6 +245,7 @@ async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
             "partitions": summary.partitions, "kwh": summary.totals.kwh,
             "location_tco2e": summary.totals.location_t, "embodied_tco2e": summary.totals.embodied_t,
             "mode": jobs::carbon::mode_name(summary.mode), "coefficients": summary.coefficients,
+            "esg_monthly": esg.iter().map(|m| &m.period).collect::<Vec<_>>(),
         }),
     })
 }

@@ -25,3 +25,6 @@ pub const UNKNOWN_NO_RATIO: &str = "unknown_no_ratio";
 /// An unknown row with no ratio for its unit, estimated (corrected mode) from its scope's
 /// kWh per unit of cost over all known usage.
 pub const UNKNOWN_SCOPE_RATIO: &str = "unknown_scope_ratio";
+/// The provider has no CCF coefficients: a documented proxy estimated the row (OCI: AWS's
+/// hardware coefficients and the grid factor of the OCI region's grid).
+pub const PROVIDER_PROXY: &str = "provider_proxy";

@@ -5,6 +5,7 @@
 //! Replication factors: [`crate::usage::Usage`] carries a replication key only for storage, so
 //! compute, GPU and memory use a factor of 1 (× 1.0, exact); networking never has one.
 
+mod basis;
 mod compute;
 mod compute_row;
 mod embodied;
@@ -18,6 +19,7 @@ mod storage;
 mod unknown;
 mod watts;
 
+pub use basis::Basis;
 pub use compute::{average_watts, compute, compute_kwh};
 pub use compute_row::{ComputeRow, compute_row};
 pub use embodied::embodied_t;

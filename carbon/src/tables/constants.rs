@@ -34,7 +34,12 @@ pub struct ProviderConstants {
 
 /// The provider a table's `provider` cell names (`AWS`, `GCP`, `AZURE`).
 pub(crate) fn provider_of(row: &Row<'_>) -> Provider {
-    match row.str("provider") {
+    provider_in(row, "provider")
+}
+
+/// The provider a cell of column `column` names (`AWS`, `GCP`, `AZURE`).
+pub(crate) fn provider_in(row: &Row<'_>, column: &str) -> Provider {
+    match row.str(column) {
         "AWS" => Provider::Aws,
         "GCP" => Provider::Gcp,
         "AZURE" => Provider::Azure,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::constants::{self, provider_of};
+use super::constants::{self, provider_in, provider_of};
 use super::instances::{self, AzureTables};
 use super::table::Table;
 use super::{CCF_APP_VERSION, Coefficients, Microarchitecture, grid};
@@ -136,5 +136,18 @@ pub(crate) fn ccf_app() -> Coefficients {
                 (key, r.f64("gigabytes"))
             })
             .collect(),
+        oci_regions: Table::load(
+            "oci_region_grids.csv",
+            include_str!("../../data/greenops-oci-proxy-2026-11/oci_region_grids.csv"),
+        )
+        .rows()
+        .map(|r| {
+            let proxy = (
+                provider_in(&r, "proxy_provider"),
+                r.str("proxy_region").to_string(),
+            );
+            (r.str("oci_region").to_string(), proxy)
+        })
+        .collect(),
     }
 }

@@ -24,6 +24,9 @@ use constants::index;
 /// Id of the embedded coefficient set (CCF app at commit b7a049c, 2024-03-25).
 pub const CCF_APP_VERSION: &str = "ccf-app-2024-03-25";
 
+/// Id of the OCI proxy table (greenops' own, `data/greenops-oci-proxy-2026-11/`).
+pub const OCI_PROXY_VERSION: &str = "greenops-oci-proxy-2026-11";
+
 static CCF_APP: LazyLock<Coefficients> = LazyLock::new(load::ccf_app);
 
 /// Watts per vCPU and memory per chip of one microarchitecture.
@@ -54,6 +57,7 @@ pub struct Coefficients {
     pub(crate) gcp_prefix_processors: HashMap<String, Vec<String>>,
     pub(crate) azure_vms: HashMap<String, InstanceType>,
     pub(crate) azure_fixed_sizes: HashMap<(String, String), f64>,
+    pub(crate) oci_regions: HashMap<String, (Provider, String)>,
 }
 
 impl Coefficients {
@@ -209,6 +213,14 @@ impl Coefficients {
     /// (`e2-micro` → `Unknown`).
     pub fn gcp_prefix_processors(&self, prefix: &str) -> Option<&[String]> {
         self.gcp_prefix_processors.get(prefix).map(Vec::as_slice)
+    }
+
+    /// The provider region whose grid factor an OCI region uses (`us-sanjose-1` → AWS
+    /// `us-west-1`); `None` for regions the proxy table leaves out.
+    pub fn oci_region_proxy(&self, region: &str) -> Option<(Provider, &str)> {
+        self.oci_regions
+            .get(region)
+            .map(|(provider, proxy)| (*provider, proxy.as_str()))
     }
 
     /// Fixed sizes in GB from `azure_fixed_size_lookup_gb.csv`: `table` is one of

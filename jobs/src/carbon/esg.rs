@@ -76,8 +76,12 @@ pub async fn build_esg_monthly(
                 .alias("estimated_kwh"),
             col("market_tco2e").sum().alias("market"),
             col("market_tco2e").null_count().alias("market_missing"),
+            // every methodology of the month, sorted: OCI proxy rows name a second table
             concat_str([col("mode"), col("coefficients")], " ", true)
-                .first()
+                .unique()
+                .sort(SortOptions::default())
+                .str()
+                .join(", ", true)
                 .alias("methodology"),
         ]);
     let spend = warehouse

@@ -20,9 +20,9 @@ pub use market::MarketFactors;
 pub use read::{UsageGroup, usage_groups};
 
 use crate::error::Result;
-use carbon::estimate::{Estimate, UnknownRatios, estimate, estimate_unknown, flags, grid_factor};
+use carbon::estimate::{Basis, Estimate, UnknownRatios, flags};
 use carbon::tables::Coefficients;
-use carbon::usage::{Mode, Provider, UnknownBy, Usage, UsageKind};
+use carbon::usage::{Mode, UnknownBy, Usage, UsageKind};
 use std::collections::BTreeMap;
 use warehouse::Warehouse;
 
@@ -69,6 +69,37 @@ pub struct Coverage {
     pub unknown_cost: f64,
     /// Cost of rows not counted (fees, licences, double-counted usage).
     pub unsupported_cost: f64,
+    /// What stays unknown: cost of unknown rows per `service · usage type` (the unit when the
+    /// row has no usage type).
+    pub unknown_by_usage: BTreeMap<String, f64>,
+}
+
+impl Coverage {
+    fn add_unknown(&mut self, g: &UsageGroup) {
+        self.unknown_cost += g.cost;
+        let what = if g.usage_type.is_empty() {
+            &g.unit
+        } else {
+            &g.usage_type
+        };
+        *self
+            .unknown_by_usage
+            .entry(format!("{} · {what}", g.service))
+            .or_default() += g.cost;
+    }
+
+    /// The `n` usages with the most unknown cost, largest first (zero-cost usages left out).
+    pub fn top_unknown(&self, n: usize) -> Vec<(&str, f64)> {
+        let mut top: Vec<(&str, f64)> = self
+            .unknown_by_usage
+            .iter()
+            .filter(|(_, cost)| **cost != 0.0)
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        top.truncate(n);
+        top
+    }
 }
 
 /// What a carbon run produced.
@@ -138,8 +169,8 @@ fn market_t(factors: Option<&MarketFactors>, key: &CarbonKey, t: &CarbonTotals) 
     factors?.factor(provider, region, period).map(|f| t.kwh * f)
 }
 
-/// A group (by index) with its provider coefficients and usage.
-type Classified = (usize, Option<Provider>, Vec<Usage>);
+/// A group (by index) with its coefficient basis and usage.
+type Classified = (usize, Option<Basis>, Vec<Usage>);
 
 /// Classifies and estimates every group; unknown rows are estimated per provider × billing
 /// month from that scope's known rows, so re-running one month reproduces its numbers. Where
@@ -157,36 +188,36 @@ pub fn compute(
     let mut coverage: BTreeMap<String, Coverage> = BTreeMap::new();
     let mut scopes: BTreeMap<(String, String), Vec<Classified>> = BTreeMap::new();
     for (i, g) in groups.iter().enumerate() {
-        let (provider, usage) = classify::classify(g, mode, c);
+        let (basis, usage) = classify::classify(g, mode, c);
         scopes
             .entry((g.provider.clone(), g.billing_period.clone()))
             .or_default()
-            .push((i, provider, usage));
+            .push((i, basis, usage));
     }
     for rows in scopes.values() {
         let mut ratios = UnknownRatios::new(mode);
         // corrected mode: Σ known kWh and Σ known cost of the scope, for units with no ratio
         let (mut scope_kwh, mut scope_cost) = (0.0, 0.0);
         let mut unknown = Vec::new();
-        for (i, provider, usages) in rows {
+        for (i, basis, usages) in rows {
             let g = &groups[*i];
             let cover = coverage.entry(g.provider.clone()).or_default();
-            let Some(provider) = provider else {
-                cover.unknown_cost += g.cost;
+            let Some(basis) = basis else {
+                cover.add_unknown(g);
                 continue;
             };
             for usage in usages {
                 match usage {
                     Usage::Unsupported { .. } => cover.unsupported_cost += g.cost,
                     Usage::Unknown { .. } => {
-                        cover.unknown_cost += g.cost;
-                        unknown.push((*i, *provider, usage));
+                        cover.add_unknown(g);
+                        unknown.push((*i, *basis, usage));
                     }
                     known => {
-                        let estimates = estimate(known, *provider, &g.region, mode, c);
-                        let (by, amount) = match provider {
-                            Provider::Aws => (UnknownBy::Cost, g.cost),
-                            Provider::Gcp | Provider::Azure => (UnknownBy::Usage, g.quantity),
+                        let estimates = basis.estimate(known, &g.region, mode, c);
+                        let (by, amount) = match basis.unknown_by(c) {
+                            UnknownBy::Cost => (UnknownBy::Cost, g.cost),
+                            UnknownBy::Usage => (UnknownBy::Usage, g.quantity),
                         };
                         ratios.add_known(by, &g.unit, amount, &estimates);
                         scope_kwh += estimates.iter().map(|e| e.kwh).sum::<f64>();
@@ -205,13 +236,13 @@ pub fn compute(
         }
         let scope_ratio =
             (mode == Mode::Corrected && scope_cost > 0.0).then(|| scope_kwh / scope_cost);
-        for (i, provider, usage) in unknown {
+        for (i, basis, usage) in unknown {
             let g = &groups[i];
-            if let Some(mut e) = estimate_unknown(usage, provider, &g.region, &ratios, c) {
+            if let Some(mut e) = basis.estimate_unknown(usage, &g.region, &ratios, c) {
                 if let Some(ratio) =
                     scope_ratio.filter(|_| e.flags.contains(&flags::UNKNOWN_NO_RATIO))
                 {
-                    let factor = grid_factor(provider, &g.region, mode, c);
+                    let factor = basis.grid_factor(&g.region, mode, c);
                     e.kwh = ratio * g.cost;
                     e.ccf_reported_kwh = e.kwh;
                     e.location_t = e.kwh * factor.t_per_kwh;

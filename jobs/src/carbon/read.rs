@@ -33,6 +33,9 @@ pub struct UsageGroup {
     pub instance_type: String,
     /// `x_ChargeType` (AWS line item type).
     pub charge_type: String,
+    /// `ChargeDescription`, kept only where classification reads it (rows without a usage
+    /// type, and OCI rows): elsewhere it is empty, so that it does not split groups.
+    pub description: String,
     /// Σ usage quantity.
     pub quantity: f64,
     /// Σ BilledCost.
@@ -77,6 +80,7 @@ pub async fn usage_groups(
         "vcpu",
         "instance_type",
         "charge_type",
+        "description",
     ];
     let grouped = lf
         .filter(col("ChargeCategory").eq(lit("Usage")))
@@ -96,6 +100,14 @@ pub async fn usage_groups(
             col("x_vCPUs").cast(DataType::Float64).alias("vcpu"),
             text("x_InstanceType").alias("instance_type"),
             text("x_ChargeType").alias("charge_type"),
+            when(
+                text("x_UsageType")
+                    .eq(lit(""))
+                    .or(col("provider").eq(lit("oci"))),
+            )
+            .then(text("ChargeDescription"))
+            .otherwise(lit(""))
+            .alias("description"),
             quantity.alias("quantity"),
             col("BilledCost")
                 .cast(DataType::Float64)
@@ -128,6 +140,7 @@ fn groups_of(df: &DataFrame) -> Result<Vec<UsageGroup>> {
         s("usage_type")?,
     );
     let (unit, instance, charge) = (s("unit")?, s("instance_type")?, s("charge_type")?);
+    let description = s("description")?;
     let (vcpu, quantity, cost) = (f("vcpu")?, f("quantity")?, f("cost")?);
     Ok((0..df.height())
         .map(|i| UsageGroup {
@@ -143,6 +156,7 @@ fn groups_of(df: &DataFrame) -> Result<Vec<UsageGroup>> {
             vcpu: vcpu[i],
             instance_type: instance[i].clone(),
             charge_type: charge[i].clone(),
+            description: description[i].clone(),
             quantity: quantity[i].unwrap_or(0.0),
             cost: cost[i].unwrap_or(0.0),
         })

@@ -3,6 +3,8 @@
 
 use super::{CarbonKey, CarbonRequest, CarbonTotals, kind_name, mode_name};
 use crate::error::Result;
+use carbon::estimate::flags::PROVIDER_PROXY;
+use carbon::tables::OCI_PROXY_VERSION;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use warehouse::Warehouse;
@@ -25,6 +27,7 @@ pub async fn write(
     let mut text: [Vec<String>; 8] = Default::default();
     let (mut kwh, mut location, mut embodied, mut share) = (vec![], vec![], vec![], vec![]);
     let mut flags: Vec<String> = Vec::new();
+    let mut coefficient_sets: Vec<String> = Vec::new();
     let mut partitions = BTreeSet::new();
     for ((provider, account, period, day, service, region, kind), t) in rows {
         partitions.insert((provider, account, period));
@@ -52,6 +55,12 @@ pub async fn write(
             0.0
         });
         flags.push(t.flags.iter().copied().collect::<Vec<_>>().join(","));
+        // proxy estimates also depend on the proxy table
+        coefficient_sets.push(if t.flags.contains(PROVIDER_PROXY) {
+            format!("{coefficients}+{OCI_PROXY_VERSION}")
+        } else {
+            coefficients.to_string()
+        });
     }
     let n = kwh.len();
     debug_assert_eq!(market.len(), n);
@@ -78,7 +87,7 @@ pub async fn write(
         Column::new("estimated_share".into(), share),
         Column::new("flags".into(), flags),
         Column::new("mode".into(), vec![mode_name(request.mode); n]),
-        Column::new("coefficients".into(), vec![coefficients; n]),
+        Column::new("coefficients".into(), coefficient_sets),
         Column::new("run_id".into(), vec![request.run_id.as_str(); n]),
     ]);
     let df = DataFrame::new_infer_height(columns)?;
