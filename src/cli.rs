@@ -92,6 +92,9 @@ is refused unless --force is given.")]
     /// Energy and emissions from the cost table (Cloud Carbon Footprint methodology).
     #[command(subcommand)]
     Carbon(CarbonCommand),
+    /// Forecasting and anomaly detection on any `timestamp,value` CSV.
+    #[command(subcommand)]
+    Models(ModelsCommand),
     /// Check orchestration.yaml without touching anything; print the DAG and next due times.
     #[command(after_help = "\
 Examples:
@@ -580,4 +583,94 @@ pub struct BenchIngestArgs {
     /// Python with duckdb installed, for the reference run (skipped when absent).
     #[arg(long, default_value = ".venv/bin/python")]
     pub python: PathBuf,
+}
+
+/// `greenops models …`.
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Forecast N steps with 80 % and 95 % prediction intervals.
+    #[command(after_help = "\
+Examples:
+  greenops models forecast --input daily_cost.csv --horizon 14 --out forecast.csv
+
+The input is a CSV with a header and two columns, timestamp (YYYY-MM-DD or
+YYYY-MM-DD HH:MM:SS, UTC) and value, ascending in time. The output has the columns
+timestamp,forecast,lo80,hi80,lo95,hi95. Short histories fall back to the seasonal naive, and
+the command says why.")]
+    Forecast(ModelsForecastArgs),
+    /// Score every point and flag anomalies (spikes, drops, level shifts, new-service ramps).
+    #[command(after_help = "\
+Examples:
+  greenops models detect --input daily_cost.csv --out scored.csv
+
+The output has the columns timestamp,value,score,is_anomaly (score 1 = the threshold). Each
+anomaly is listed with its type and its impact against what was expected.")]
+    Detect(ModelsDetectArgs),
+    /// Backtest the forecaster (rolling origin, no peeking) against naive baselines, and score
+    /// the detector against labelled anomaly windows.
+    #[command(after_help = "\
+Examples:
+  greenops models evaluate --input daily_cost.csv --horizon 14 --origins 6
+  greenops models evaluate --input ec2_cpu_utilization_24ae8d.csv \\
+      --labels combined_windows.json --key realAWSCloudwatch/ec2_cpu_utilization_24ae8d.csv
+
+Reports MASE, sMAPE, WAPE, bias and 80/95 % interval coverage of the model, the naive and the
+seasonal naive; with --labels (NAB's combined_windows.json layout), window precision, recall,
+F1 and mean detection delay of the detector and of a fixed 3-sigma threshold.")]
+    Evaluate(ModelsEvaluateArgs),
+}
+
+/// `greenops models forecast`.
+#[derive(Debug, Args)]
+pub struct ModelsForecastArgs {
+    /// `timestamp,value` CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Steps to forecast.
+    #[arg(long)]
+    pub horizon: usize,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `greenops models detect`.
+#[derive(Debug, Args)]
+pub struct ModelsDetectArgs {
+    /// `timestamp,value` CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `greenops models evaluate`.
+#[derive(Debug, Args)]
+pub struct ModelsEvaluateArgs {
+    /// `timestamp,value` CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Steps forecast from each origin.
+    #[arg(long, default_value_t = 14)]
+    pub horizon: usize,
+    /// Number of forecast origins (the last ends at the last observation).
+    #[arg(long, default_value_t = 6)]
+    pub origins: usize,
+    /// Steps between origins [default: the horizon].
+    #[arg(long)]
+    pub step: Option<usize>,
+    /// Seasonal period of the seasonal naive and of MASE's scale [default: 7 for daily data,
+    /// else 1].
+    #[arg(long)]
+    pub season: Option<usize>,
+    /// Labelled anomaly windows (NAB combined_windows.json layout).
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
+    /// The series' key in --labels [default: the input's file name].
+    #[arg(long, requires = "labels")]
+    pub key: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }

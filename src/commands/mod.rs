@@ -7,6 +7,7 @@ mod carbon_cmd;
 mod daemons;
 mod demo;
 mod ingest;
+mod models_cmd;
 mod pipeline;
 mod run;
 mod runs;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
     };
     match cli.command {
         Command::Validate(args) => validate::run(&g, args),
+        Command::Models(cmd) => models_cmd::run(cmd).await,
         Command::Carbon(cmd) => {
             carbon_cmd::run(&open_warehouse(&cli.warehouse).await?, &cli.config, cmd).await
         }

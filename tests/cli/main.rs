@@ -9,6 +9,7 @@ mod export;
 mod formats;
 mod gcp;
 mod ingest_samples;
+mod models;
 mod oci;
 mod orchestration;
 mod s3;

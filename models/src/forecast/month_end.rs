@@ -1,0 +1,142 @@
+//! Month-end projection: actual-to-date plus the forecast of the remaining days.
+//!
+//! The interval of the month total comes from the same rolling out-of-sample errors as the daily
+//! intervals, but summed along each origin's path before taking quantiles
+//! ([`super::intervals::ErrorMatrix::partial_sums`]): daily errors are correlated (a level shift
+//! misses every remaining day at once), so the sum of per-day bounds would be too wide when
+//! errors cancel and the root-sum-of-squares too narrow when they do not.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::config::ForecastConfig;
+use super::error::ForecastError;
+use super::model::forecast_with_errors;
+use super::result::Forecast;
+use super::validate::{check_series, non_negative};
+use crate::features::{Cadence, Spacing};
+use crate::series::Series;
+
+/// Projected total of one calendar month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthEndProjection {
+    /// First day of the month.
+    pub month_start: NaiveDate,
+    /// Last day of the month.
+    pub month_end: NaiveDate,
+    /// Date of the last observation used (on or before the as-of date).
+    pub last_observed: NaiveDate,
+    /// Observations inside the month up to the as-of date.
+    pub days_observed: usize,
+    /// Days of the month after the last observation (forecast).
+    pub days_remaining: usize,
+    /// Sum of the observations inside the month up to the as-of date.
+    pub actual_to_date: f64,
+    /// Sum of the point forecasts of the remaining days.
+    pub forecast_remaining: f64,
+    /// Projected month total: actual-to-date plus forecast.
+    pub total: f64,
+    /// Lower bound of the 80 % interval of the total.
+    pub lo80: f64,
+    /// Upper bound of the 80 % interval of the total.
+    pub hi80: f64,
+    /// Lower bound of the 95 % interval of the total.
+    pub lo95: f64,
+    /// Upper bound of the 95 % interval of the total.
+    pub hi95: f64,
+    /// The forecast of the days after the last observation (model, fallback, artifact).
+    pub daily: Forecast,
+}
+
+/// Project the total of the month containing `as_of` from the observations of a daily `series`
+/// dated on or before `as_of` (later ones are ignored, so the projection can be backtested).
+/// Days between the last observation and the month end are forecast with [`super::forecast`].
+pub fn project_month_end(
+    series: &Series,
+    as_of: NaiveDate,
+    config: &ForecastConfig,
+) -> Result<MonthEndProjection, ForecastError> {
+    check_series(series)?;
+    let spacing = Spacing::detect(&series.timestamps);
+    if spacing.cadence != Cadence::Daily {
+        return Err(ForecastError::Invalid(
+            "month-end projection needs a daily series".into(),
+        ));
+    }
+    let used = series
+        .timestamps
+        .iter()
+        .take_while(|t| t.date() <= as_of)
+        .count();
+    if used == 0 {
+        return Err(ForecastError::Invalid(format!(
+            "no observation on or before {as_of}"
+        )));
+    }
+    let history = Series::new(
+        series.timestamps[..used].to_vec(),
+        series.values[..used].to_vec(),
+    );
+    let month_start = as_of.with_day(1).ok_or_else(|| bad_date(as_of))?;
+    let month_end = last_day_of_month(as_of).ok_or_else(|| bad_date(as_of))?;
+    let last_observed = history.timestamps[used - 1].date();
+    let in_month = |d: NaiveDate| d >= month_start && d <= month_end;
+    let (days_observed, actual_to_date) = history
+        .timestamps
+        .iter()
+        .zip(&history.values)
+        .filter(|(t, _)| in_month(t.date()))
+        .fold((0, 0.0), |(n, s), (_, v)| (n + 1, s + v));
+
+    let h = usize::try_from((month_end - last_observed).num_days()).unwrap_or(0);
+    let (daily, errors) = forecast_with_errors(&history, h, config)?;
+    let first = daily
+        .timestamps
+        .iter()
+        .position(|t| in_month(t.date()))
+        .unwrap_or(h);
+    let days_remaining = h - first;
+    let forecast_remaining: f64 = daily.point[first..].iter().sum();
+    let total = actual_to_date + forecast_remaining;
+    let (mut lo80, mut hi80, mut lo95, mut hi95) = (total, total, total, total);
+    if days_remaining > 0 {
+        let bands = errors.partial_sums(first + 1).bands(days_remaining);
+        let last = days_remaining - 1;
+        lo80 += bands.lo80[last];
+        hi80 += bands.hi80[last];
+        lo95 += bands.lo95[last];
+        hi95 += bands.hi95[last];
+    }
+    if non_negative(&history.values) && config.clip_at_zero {
+        lo80 = lo80.max(actual_to_date);
+        lo95 = lo95.max(actual_to_date);
+    }
+    Ok(MonthEndProjection {
+        month_start,
+        month_end,
+        last_observed,
+        days_observed,
+        days_remaining,
+        actual_to_date,
+        forecast_remaining,
+        total,
+        lo80,
+        hi80,
+        lo95,
+        hi95,
+        daily,
+    })
+}
+
+/// Last day of the month of `date`.
+pub fn last_day_of_month(date: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if date.month() == 12 {
+        (date.year() + 1, 1)
+    } else {
+        (date.year(), date.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
+}
+
+fn bad_date(date: NaiveDate) -> ForecastError {
+    ForecastError::Invalid(format!("cannot build the month of {date}"))
+}
