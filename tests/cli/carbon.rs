@@ -317,3 +317,29 @@ fn the_config_carbon_section_sets_mode_market_factors_and_base_year() {
         bad.stderr()
     );
 }
+
+#[test]
+fn the_demo_ingests_every_sample_and_estimates_carbon_for_every_provider() {
+    let ws = Workspace::new();
+    let exports = crate::support::repo().join("examples/exports");
+    let run = ws.run(&["demo", "--exports", exports.to_str().unwrap()]);
+    run.assert_code(0);
+    let out = run.stdout();
+    for provider in ["aws", "azure", "gcp", "oci"] {
+        assert!(
+            out.lines()
+                .any(|l| l.trim_start().starts_with(provider) && l.contains("classified")),
+            "{provider} coverage missing:\n{out}"
+        );
+    }
+    let glob = format!("{}/carbon/**/*.parquet", ws.warehouse);
+    let providers = duckdb_json(&format!(
+        "SELECT DISTINCT provider FROM read_parquet('{glob}', hive_partitioning = true, \
+         hive_types_autocast = false) WHERE kwh > 0 ORDER BY 1"
+    ));
+    assert_eq!(
+        providers,
+        serde_json::json!([["aws"], ["azure"], ["gcp"], ["oci"]]),
+        "carbon rows with energy for every provider"
+    );
+}
