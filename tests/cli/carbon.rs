@@ -1,5 +1,6 @@
-//! `greenops carbon estimate` over the bundled samples: rows for every provider with CCF
-//! coefficients, totals that DuckDB reads back from the carbon table, coverage per provider.
+//! `greenops carbon estimate` over the bundled samples: rows for every provider (OCI through its
+//! proxy), totals that DuckDB reads back from the carbon table, coverage per bundled export, the
+//! config's `carbon` section, market factors and the monthly ESG dataset.
 
 use crate::support::{Workspace, duckdb_json, sample};
 use serde_json::Value;
