@@ -9,5 +9,6 @@ mod derived;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod series;
 
 pub use error::{JobError, Result};
