@@ -8,6 +8,7 @@ pub mod delivery;
 mod derived;
 pub mod error;
 pub mod export;
+pub mod forecasts;
 pub mod ingest;
 pub mod series;
 

@@ -137,8 +137,9 @@ fn default_timeout() -> Span {
     Span::from_secs(2 * 3600)
 }
 
-/// Job types. `ingest` and `carbon` execute in this version; the others are declared so the
-/// default pipeline's shape is fixed and validated (forecasts and reports arrive with their issues).
+/// Job types. `ingest`, `carbon` and `forecast` execute in this version; the others are declared
+/// so the default pipeline's shape is fixed and validated (anomalies and reports arrive with
+/// their issues).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {

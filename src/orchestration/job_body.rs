@@ -98,9 +98,10 @@ pub async fn run(ctx: BodyContext) -> Result<JobOutput, RunError> {
     match ctx.config.kind {
         JobKind::Ingest => run_ingest(&ctx).await,
         JobKind::Carbon => run_carbon(&ctx).await,
+        JobKind::Forecast => run_forecast(&ctx).await,
         other => Err(RunError::permanent(format!(
             "job type `{}` is declared in the pipeline but not executable in this greenops \
-             version (ingest and carbon are)",
+             version (ingest, carbon and forecast are)",
             other.name()
         ))),
     }
@@ -246,6 +247,35 @@ async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
             "location_tco2e": summary.totals.location_t, "embodied_tco2e": summary.totals.embodied_t,
             "mode": jobs::carbon::mode_name(summary.mode), "coefficients": summary.coefficients,
             "esg_monthly": esg.iter().map(|m| &m.period).collect::<Vec<_>>(),
+        }),
+    })
+}
+
+/// Daily cost forecasts (total, per provider, per service) from the history through the
+/// partition's month to the end of the next month.
+async fn run_forecast(ctx: &BodyContext) -> Result<JobOutput, RunError> {
+    use jobs::series::Dimension;
+    let month = ctx.partition.get(..7).unwrap_or(&ctx.partition).to_string();
+    let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
+    let request = jobs::forecasts::ForecastRequest {
+        run_id: ctx.run_id.clone(),
+        through: month.clone(),
+        dimensions: vec![
+            Dimension::Total,
+            Dimension::Column("provider".into()),
+            Dimension::Column("ServiceName".into()),
+        ],
+        measure: "EffectiveCost".into(),
+        code_version: super::identity::code_version(),
+    };
+    let summary = jobs::forecasts::forecast_costs(&wh, &request)
+        .await
+        .map_err(|e| RunError::from_job(&e))?;
+    Ok(JobOutput {
+        inputs: serde_json::json!({ "table": warehouse::schema::COST_TABLE, "through": month }),
+        outputs: serde_json::json!({
+            "table": jobs::forecasts::FORECASTS_TABLE, "series": summary.series,
+            "rows": summary.rows, "fallbacks": summary.fallbacks,
         }),
     })
 }

@@ -19,6 +19,7 @@ on_both_backends!(
     audit_verify_finds_an_edited_or_deleted_event,
     an_inline_run_takes_over_a_queued_run_of_the_same_partition,
     a_carbon_job_estimates_its_month_after_its_ingest,
+    a_forecast_job_writes_forecasts_after_its_ingest,
 );
 
 fn transient_failures_are_retried_with_exponential_backoff(backend: Backend) {
@@ -302,4 +303,47 @@ fn a_carbon_job_estimates_its_month_after_its_ingest(backend: Backend) {
     assert!(outputs["partitions"].as_u64().unwrap() >= 1, "{outputs}");
     let dir = std::path::PathBuf::from(&p.ws.warehouse).join("carbon");
     assert!(dir.is_dir(), "the carbon table was written");
+}
+
+fn a_forecast_job_writes_forecasts_after_its_ingest(backend: Backend) {
+    let p = Pipeline::new(
+        backend,
+        "  forecast_m:
+    type: forecast
+    partitioning: monthly
+    depends_on: [ingest_m]
+",
+    );
+    p.write_months(&months("2022-10", "2022-10"));
+    p.run(
+        &[
+            "run",
+            "forecast_m",
+            "--partition",
+            "2022-10",
+            "--with-upstream",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    let runs = p.attempts("forecast_m", "2022-10");
+    assert_eq!(field(&runs[0], "status"), "succeeded", "{runs:#?}");
+    let outputs = &runs[0]["outputs"];
+    assert_eq!(outputs["table"], "forecasts", "{outputs}");
+    // a month of history is shorter than the model needs: every series falls back, and says so
+    let series = outputs["series"].as_u64().unwrap();
+    assert!(series >= 2, "total and at least one provider: {outputs}");
+    assert_eq!(outputs["fallbacks"], outputs["series"], "{outputs}");
+    let glob = format!("{}/forecasts/**/*.parquet", p.ws.warehouse);
+    let rows = crate::support::duckdb_json(&format!(
+        "SELECT min(day), max(day), count(DISTINCT dimension), min(fallback), \
+         bool_and(lo95 <= forecast AND forecast <= hi95), count(DISTINCT run_id) \
+         FROM read_parquet('{glob}', hive_partitioning = true, hive_types_autocast = false)"
+    ));
+    let r = &rows[0];
+    assert_eq!(r[1], "2022-11-30", "to the end of the next month: {rows}");
+    assert_eq!(r[2], 3, "{rows}");
+    assert!(r[3].as_str().unwrap().contains("shorter than"), "{rows}");
+    assert_eq!(r[4], true);
+    assert_eq!(r[5], 1);
 }
