@@ -23,11 +23,8 @@ pub(crate) async fn commit_like_cost(
         col("billing_period"),
     ];
     let staging =
-        tokio::task::spawn_blocking(move || staging.sink_partitioned(lf, keys).map(|()| staging))
-            .await
-            .map_err(|e| {
-                crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into()))
-            })??;
+        crate::blocking::run(move || staging.sink_partitioned(lf, keys).map(|()| staging))
+            .await??;
     // derived rows are recomputed, never older than what they replace
     let info = CommitInfo {
         force: true,

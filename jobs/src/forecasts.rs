@@ -67,7 +67,7 @@ pub async fn forecast_costs(
             inputs.push((name.clone(), s));
         }
     }
-    let fitted = tokio::task::spawn_blocking(move || {
+    let fitted = crate::blocking::run(move || {
         inputs
             .into_iter()
             .map(|(dimension, s)| {
@@ -87,8 +87,7 @@ pub async fn forecast_costs(
             })
             .collect::<Vec<_>>()
     })
-    .await
-    .map_err(|e| crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into())))?;
+    .await?;
     let mut rows = Rows::default();
     let mut summary = ForecastSummary::default();
     for (dimension, key, f) in fitted {

@@ -67,10 +67,7 @@ pub async fn daily_cost(
         .group_by([col("key"), col("day")])
         .agg([col("value").sum()])
         .sort(["key", "day"], SortMultipleOptions::default());
-    let df = tokio::task::spawn_blocking(move || grouped.collect_with_engine(Engine::Streaming))
-        .await
-        .map_err(|e| crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into())))??
-        .unwrap_single();
+    let df = crate::blocking::collect_streaming(grouped).await?;
     let keys = df.column("key")?.str()?.clone();
     let days = df.column("day")?.str()?.clone();
     let values = df.column("value")?.f64()?.clone();

@@ -215,9 +215,10 @@ pub fn compute(
                     }
                     known => {
                         let estimates = basis.estimate(known, &g.region, mode, c);
-                        let (by, amount) = match basis.unknown_by(c) {
-                            UnknownBy::Cost => (UnknownBy::Cost, g.cost),
-                            UnknownBy::Usage => (UnknownBy::Usage, g.quantity),
+                        let by = basis.unknown_by(c);
+                        let amount = match by {
+                            UnknownBy::Cost => g.cost,
+                            UnknownBy::Usage => g.quantity,
                         };
                         ratios.add_known(by, &g.unit, amount, &estimates);
                         scope_kwh += estimates.iter().map(|e| e.kwh).sum::<f64>();

@@ -117,10 +117,7 @@ pub async fn usage_groups(
         .group_by(keys.map(col))
         .agg([col("quantity").sum(), col("cost").sum()])
         .sort(keys, SortMultipleOptions::default());
-    let df = tokio::task::spawn_blocking(move || grouped.collect_with_engine(Engine::Streaming))
-        .await
-        .map_err(|e| crate::JobError::Polars(PolarsError::ComputeError(e.to_string().into())))??
-        .unwrap_single();
+    let df = crate::blocking::collect_streaming(grouped).await?;
     groups_of(&df)
 }
 
