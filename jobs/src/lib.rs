@@ -3,6 +3,7 @@
 //! * [`ingest`] — adapters per export format ([`ingest::focus`], [`ingest::aws_cur`]) and the
 //!   driver that stages and commits their rows ([`ingest::ingest`]).
 
+pub mod anomalies;
 mod blocking;
 pub mod carbon;
 pub mod delivery;

@@ -1,22 +1,225 @@
 //! Daily series out of the warehouse, the input of forecasting and anomaly detection: one
 //! series per value of a dimension (or one total), every day of the range present (days without
-//! rows are 0), in a deterministic order.
+//! rows are 0), in a deterministic order. Cost measures come from the `cost` table, energy and
+//! emissions from the `carbon` table.
 
-use crate::error::Result;
+use crate::error::{JobError, Result};
 use chrono::NaiveDate;
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 use warehouse::Warehouse;
-use warehouse::schema::COST_TABLE;
+use warehouse::schema::{CARBON_TABLE, COST_TABLE};
 
-/// What a series is split by.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a series is split by, by its configuration name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Dimension {
-    /// One series: everything.
+    /// `total`: one series, everything.
     Total,
-    /// One series per cost-table column value (`provider`, `billing_account`, `ServiceName`,
-    /// `RegionId`, …).
-    Column(String),
+    /// `provider`: aws, azure, gcp, oci, or the FOCUS provider.
+    Provider,
+    /// `billing_account`: the payer / billing account.
+    BillingAccount,
+    /// `sub_account`: linked account, subscription, project, compartment.
+    SubAccount,
+    /// `service`: `ServiceName`.
+    Service,
+    /// `region`: `RegionId`.
+    Region,
+    /// `usage_type`: the CUR usage type, else the SKU meter (cost); the usage kind (carbon).
+    UsageType,
+    /// `tag:<key>`: the value of a (normalised) tag key; untagged cost is the empty key.
+    Tag(String),
+}
+
+impl Dimension {
+    /// Every name [`FromStr`] accepts, for help and error messages.
+    pub const NAMES: &'static str =
+        "total, provider, billing_account, sub_account, service, region, usage_type, tag:<key>";
+
+    /// The key of a cost-table row (a raw `Tags` JSON for tags, resolved by [`tag_value`]).
+    fn cost_key(&self) -> Expr {
+        let text = |c: &str| col(c).cast(DataType::String).fill_null(lit(""));
+        match self {
+            Dimension::Total => lit("total"),
+            Dimension::Provider => text("provider"),
+            Dimension::BillingAccount => text("billing_account"),
+            Dimension::SubAccount => text("SubAccountId"),
+            Dimension::Service => text("ServiceName"),
+            Dimension::Region => text("RegionId"),
+            Dimension::UsageType => col("x_UsageType")
+                .cast(DataType::String)
+                .fill_null(col("SkuMeter").cast(DataType::String))
+                .fill_null(lit("")),
+            Dimension::Tag(_) => text("Tags"),
+        }
+    }
+
+    /// The key of a carbon-table row, if the carbon table has this dimension.
+    fn carbon_key(&self) -> Option<Expr> {
+        let text = |c: &str| Some(col(c).cast(DataType::String).fill_null(lit("")));
+        match self {
+            Dimension::Total => Some(lit("total")),
+            Dimension::Provider => text("provider"),
+            Dimension::BillingAccount => text("billing_account"),
+            Dimension::Service => text("service_name"),
+            Dimension::Region => text("region_id"),
+            Dimension::UsageType => text("usage_kind"),
+            Dimension::SubAccount | Dimension::Tag(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Dimension::Total => "total",
+            Dimension::Provider => "provider",
+            Dimension::BillingAccount => "billing_account",
+            Dimension::SubAccount => "sub_account",
+            Dimension::Service => "service",
+            Dimension::Region => "region",
+            Dimension::UsageType => "usage_type",
+            Dimension::Tag(key) => return write!(f, "tag:{key}"),
+        };
+        f.write_str(name)
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(match s {
+            "total" => Dimension::Total,
+            "provider" => Dimension::Provider,
+            "billing_account" => Dimension::BillingAccount,
+            "sub_account" => Dimension::SubAccount,
+            "service" => Dimension::Service,
+            "region" => Dimension::Region,
+            "usage_type" => Dimension::UsageType,
+            other => match other.strip_prefix("tag:") {
+                Some(key) if !key.trim().is_empty() => {
+                    Dimension::Tag(crate::ingest::normalize::normalize_tag_key(key))
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown dimension `{other}` (one of {})",
+                        Dimension::NAMES
+                    ));
+                }
+            },
+        })
+    }
+}
+
+impl TryFrom<String> for Dimension {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<Dimension> for String {
+    fn from(d: Dimension) -> String {
+        d.to_string()
+    }
+}
+
+/// What is summed per day.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Measure {
+    /// A cost-table money column: `EffectiveCost` (amortised) or `BilledCost` (invoiced).
+    Cost(String),
+    /// `kwh`: estimated energy (carbon table).
+    Kwh,
+    /// `tco2e`: location-based operational emissions plus embodied (carbon table).
+    Tco2e,
+}
+
+impl Measure {
+    /// Every name [`FromStr`] accepts.
+    pub const NAMES: &'static str =
+        "EffectiveCost, BilledCost, ListCost, ContractedCost, kwh, tco2e";
+
+    fn table(&self) -> &'static str {
+        match self {
+            Measure::Cost(_) => COST_TABLE,
+            Measure::Kwh | Measure::Tco2e => CARBON_TABLE,
+        }
+    }
+
+    fn value(&self) -> Expr {
+        let float = |c: &str| col(c).cast(DataType::Float64).fill_null(lit(0.0));
+        match self {
+            Measure::Cost(c) => float(c),
+            Measure::Kwh => float("kwh"),
+            Measure::Tco2e => float("location_tco2e") + float("embodied_tco2e"),
+        }
+    }
+
+    fn day(&self) -> Expr {
+        match self {
+            Measure::Cost(_) => col("ChargePeriodStart").dt().to_string("%Y-%m-%d"),
+            Measure::Kwh | Measure::Tco2e => col("day").cast(DataType::String),
+        }
+    }
+}
+
+impl fmt::Display for Measure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Measure::Cost(c) => f.write_str(c),
+            Measure::Kwh => f.write_str("kwh"),
+            Measure::Tco2e => f.write_str("tco2e"),
+        }
+    }
+}
+
+impl FromStr for Measure {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "EffectiveCost" | "BilledCost" | "ListCost" | "ContractedCost" => {
+                Ok(Measure::Cost(s.to_string()))
+            }
+            "kwh" => Ok(Measure::Kwh),
+            "tco2e" => Ok(Measure::Tco2e),
+            other => Err(format!(
+                "unknown measure `{other}` (one of {})",
+                Measure::NAMES
+            )),
+        }
+    }
+}
+
+impl TryFrom<String> for Measure {
+    type Error = String;
+
+    fn try_from(s: String) -> std::result::Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl From<Measure> for String {
+    fn from(m: Measure) -> String {
+        m.to_string()
+    }
+}
+
+/// One family of series: a measure split by a dimension.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SeriesSpec {
+    /// What is summed per day.
+    pub measure: Measure,
+    /// What it is split by.
+    pub dimension: Dimension,
 }
 
 /// One daily series of one dimension value.
@@ -30,73 +233,156 @@ pub struct DailySeries {
     pub values: Vec<f64>,
 }
 
-/// Daily Σ of a cost-table measure (`EffectiveCost` for amortised spend, `BilledCost` for
-/// invoiced spend) per value of `dimension`, over billing periods `from..=to` (`YYYY-MM`, all
-/// when `None`), each series spanning the first to the last day with cost rows.
+/// Daily Σ of `measure` per value of `dimension`, over billing periods `from..=to` (`YYYY-MM`,
+/// all when `None`), each series spanning the first to the last day with rows.
 ///
 /// # Errors
-/// Warehouse or polars failures.
-pub async fn daily_cost(
+/// Warehouse or polars failures; a dimension the measure's table does not have (sub-accounts
+/// and tags of carbon) is a bad value.
+pub async fn daily_series(
     warehouse: &Warehouse,
     dimension: &Dimension,
-    measure: &str,
+    measure: &Measure,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Vec<DailySeries>> {
+    let grouped = grouped(warehouse, measure, [&Dimension::Total, dimension], from, to).await?;
+    Ok(grouped.into_iter().map(|(_, series)| series).collect())
+}
+
+/// Every series of every family over billing periods through `through`, in family order,
+/// announcing each family as a `progress` phase.
+///
+/// # Errors
+/// As [`daily_series`].
+pub async fn read_families(
+    warehouse: &Warehouse,
+    families: &[SeriesSpec],
+    through: &str,
+    progress: &dyn crate::ingest::Progress,
+) -> Result<Vec<(SeriesSpec, DailySeries)>> {
+    let mut out = Vec::new();
+    for spec in families {
+        progress.phase(&format!("reading {} by {}", spec.measure, spec.dimension));
+        for s in daily_series(
+            warehouse,
+            &spec.dimension,
+            &spec.measure,
+            None,
+            Some(through),
+        )
+        .await?
+        {
+            out.push((spec.clone(), s));
+        }
+    }
+    Ok(out)
+}
+
+/// Like [`daily_series`] split by `inner`, within each value of `outer`: `(outer value, series
+/// of one inner value)` pairs, ordered by both. The breakdowns of a series for attribution.
+///
+/// # Errors
+/// As [`daily_series`].
+pub async fn daily_series_within(
+    warehouse: &Warehouse,
+    outer: &Dimension,
+    inner: &Dimension,
+    measure: &Measure,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<(String, DailySeries)>> {
+    grouped(warehouse, measure, [outer, inner], from, to).await
+}
+
+/// The series of `measure` per `(dims[0], dims[1])` value pair; the series' key is the second.
+async fn grouped(
+    warehouse: &Warehouse,
+    measure: &Measure,
+    dims: [&Dimension; 2],
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Vec<(String, DailySeries)>> {
+    let mut keys = Vec::with_capacity(2);
+    for dimension in dims {
+        keys.push(match measure {
+            Measure::Cost(_) => dimension.cost_key(),
+            Measure::Kwh | Measure::Tco2e => {
+                dimension.carbon_key().ok_or_else(|| JobError::BadValue {
+                    file: "config".into(),
+                    row: 0,
+                    column: "series".into(),
+                    reason: format!("the carbon table has no `{dimension}` split for {measure}"),
+                })?
+            }
+        });
+    }
+    let [k0, k1]: [Expr; 2] = keys
+        .try_into()
+        .map_err(|_| JobError::Polars(PolarsError::ComputeError("two series keys".into())))?;
     let lf = warehouse
-        .scan(COST_TABLE)
+        .scan(measure.table())
         .billing_periods(from, to)
         .lazy()
         .await?;
-    let key = match dimension {
-        Dimension::Total => lit("total"),
-        Dimension::Column(c) => col(c.as_str()).cast(DataType::String).fill_null(lit("")),
-    };
+    if measure.table() == CARBON_TABLE && !lf.clone().collect_schema()?.contains("kwh") {
+        return Ok(Vec::new()); // no carbon estimated yet: no series
+    }
     let grouped = lf
         .select([
-            key.alias("key"),
-            col("ChargePeriodStart")
-                .dt()
-                .to_string("%Y-%m-%d")
-                .alias("day"),
-            col(measure)
-                .cast(DataType::Float64)
-                .fill_null(lit(0.0))
-                .alias("value"),
+            k0.alias("k0"),
+            k1.alias("k1"),
+            measure.day().alias("day"),
+            measure.value().alias("value"),
         ])
-        .group_by([col("key"), col("day")])
+        .group_by([col("k0"), col("k1"), col("day")])
         .agg([col("value").sum()])
-        .sort(["key", "day"], SortMultipleOptions::default());
+        .sort(["k0", "k1", "day"], SortMultipleOptions::default());
     let df = crate::blocking::collect_streaming(grouped).await?;
-    let keys = df.column("key")?.str()?.clone();
+    let k0 = df.column("k0")?.str()?.clone();
+    let k1 = df.column("k1")?.str()?.clone();
     let days = df.column("day")?.str()?.clone();
     let values = df.column("value")?.f64()?.clone();
-    let mut by_key: BTreeMap<String, BTreeMap<NaiveDate, f64>> = BTreeMap::new();
+    let resolve = |dimension: &Dimension, k: &str| match dimension {
+        Dimension::Tag(tag) => tag_value(k, tag),
+        _ => k.to_string(),
+    };
+    let mut by_key: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>> = BTreeMap::new();
     for i in 0..df.height() {
-        let (Some(k), Some(d)) = (keys.get(i), days.get(i)) else {
+        let (Some(a), Some(b), Some(d)) = (k0.get(i), k1.get(i), days.get(i)) else {
             continue;
         };
         let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| {
-            crate::JobError::Polars(PolarsError::ComputeError(format!("day {d}: {e}").into()))
+            JobError::Polars(PolarsError::ComputeError(format!("day {d}: {e}").into()))
         })?;
-        *by_key
-            .entry(k.to_string())
-            .or_default()
-            .entry(day)
-            .or_default() += values.get(i).unwrap_or(0.0);
+        let key = (resolve(dims[0], a), resolve(dims[1], b));
+        *by_key.entry(key).or_default().entry(day).or_default() += values.get(i).unwrap_or(0.0);
     }
     Ok(by_key
         .into_iter()
-        .filter_map(|(key, points)| {
+        .filter_map(|((outer, key), points)| {
             let (first, last) = (*points.keys().next()?, *points.keys().next_back()?);
             let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
             let values = days
                 .iter()
                 .map(|d| points.get(d).copied().unwrap_or(0.0))
                 .collect();
-            Some(DailySeries { key, days, values })
+            Some((outer, DailySeries { key, days, values }))
         })
         .collect())
+}
+
+/// The value of tag `key` in a `Tags` JSON object (empty when absent or not an object);
+/// booleans and numbers as their JSON text.
+fn tag_value(tags: &str, key: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(tags) {
+        Ok(serde_json::Value::Object(map)) => match map.get(key) {
+            Some(serde_json::Value::String(v)) => v.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        },
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -105,6 +391,43 @@ mod tests {
     use crate::ingest::{IngestRequest, NoProgress, SourceKind, ingest};
     use std::path::Path;
     use std::sync::Arc;
+
+    #[test]
+    fn dimension_and_measure_names_round_trip() {
+        for name in [
+            "total",
+            "provider",
+            "billing_account",
+            "sub_account",
+            "service",
+            "region",
+            "usage_type",
+            "tag:team",
+        ] {
+            let d: Dimension = name.parse().unwrap();
+            assert_eq!(d.to_string(), name);
+        }
+        assert_eq!(
+            "tag:user:Cost Center".parse::<Dimension>().unwrap(),
+            Dimension::Tag("cost_center".into())
+        );
+        let err = "servce".parse::<Dimension>().unwrap_err();
+        assert!(err.contains("unknown dimension `servce`") && err.contains("tag:<key>"));
+        assert!("tag:".parse::<Dimension>().is_err());
+        for name in ["EffectiveCost", "BilledCost", "kwh", "tco2e"] {
+            assert_eq!(name.parse::<Measure>().unwrap().to_string(), name);
+        }
+        assert!("Cost".parse::<Measure>().is_err());
+    }
+
+    #[test]
+    fn tag_values_come_from_the_tags_object() {
+        assert_eq!(tag_value(r#"{"team":"web","env":"prod"}"#, "team"), "web");
+        assert_eq!(tag_value(r#"{"flag":true}"#, "flag"), "true");
+        assert_eq!(tag_value(r#"{"env":"prod"}"#, "team"), "");
+        assert_eq!(tag_value("", "team"), "");
+        assert_eq!(tag_value("not json", "team"), "");
+    }
 
     /// The WorkshopCUR's daily total from the warehouse equals the independently derived
     /// `daily_cost_total.csv` (Σ line_item_unblended_cost per usage day; models' fixtures).
@@ -122,7 +445,8 @@ mod tests {
             fx: None,
         };
         ingest(&wh, request, Arc::new(NoProgress)).await.unwrap();
-        let series = daily_cost(&wh, &Dimension::Total, "BilledCost", None, None)
+        let billed = Measure::Cost("BilledCost".into());
+        let series = daily_series(&wh, &Dimension::Total, &billed, None, None)
             .await
             .unwrap();
         assert_eq!(series.len(), 1);
@@ -144,10 +468,10 @@ mod tests {
             assert_eq!(day.to_string(), *d);
             assert!((value - v).abs() < 1e-4, "{d}: {value} vs {v}");
         }
-        let by_provider = daily_cost(
+        let by_provider = daily_series(
             &wh,
-            &Dimension::Column("provider".into()),
-            "EffectiveCost",
+            &Dimension::Provider,
+            &"EffectiveCost".parse().unwrap(),
             None,
             None,
         )

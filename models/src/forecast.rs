@@ -25,6 +25,6 @@ pub use baseline::{naive, naive_point, seasonal_naive, seasonal_naive_point};
 pub use config::ForecastConfig;
 pub use error::ForecastError;
 pub use model::forecast;
-pub use month_end::{MonthEndProjection, project_month_end};
+pub use month_end::{MonthEndProjection, project_month_end, project_months};
 pub use result::{Forecast, ModelArtifact, ValidationSummary};
 pub use transform::Transform;

@@ -44,7 +44,7 @@ pub async fn run(wh: &Warehouse, config: &Path, cmd: CarbonCommand) -> anyhow::R
             .map(MarketFactors::load)
             .transpose()?,
     };
-    let summary = estimate_carbon(wh, request).await?;
+    let summary = estimate_carbon(wh, request, &jobs::ingest::NoProgress).await?;
     if args.json {
         println!("{}", to_json(&summary));
     } else {

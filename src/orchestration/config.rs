@@ -27,6 +27,9 @@ pub struct OrchestrationConfig {
     /// Carbon methodology settings (`carbon` jobs; defaults of `greenops carbon`).
     #[serde(default)]
     pub carbon: CarbonSettings,
+    /// Series that `forecast` and `anomalies` jobs model, and alert thresholds.
+    #[serde(default)]
+    pub models: super::model_settings::ModelSettings,
 }
 
 /// The `carbon` section.

@@ -146,6 +146,16 @@ impl Dag {
                 carbon_line("base_year")
             ));
         }
+        for problem in cfg.models.problems() {
+            // each problem starts with its dotted key: follow it down the file for the line
+            let key = problem.split_whitespace().next().unwrap_or("models");
+            let line = key
+                .trim_end_matches(':')
+                .split('.')
+                .try_fold(1, |after, part| loaded.line_of(part, after))
+                .map_or(String::new(), |line| format!(" (line {line})"));
+            problems.push(format!("{problem}{line}"));
+        }
         let order = match topological_order(&loaded) {
             Ok(order) => order,
             Err(cycle) => {

@@ -145,6 +145,7 @@ impl Runtime {
                 .and_then(|s| self.dag.loaded.config.sources.get(s))
                 .cloned(),
             carbon: self.dag.loaded.config.carbon.clone(),
+            models: self.dag.loaded.config.models.clone(),
             partition: run.partition.clone(),
             run_id: run.id.clone(),
             attempt: run.attempt,

@@ -75,6 +75,8 @@ pub struct BodyContext {
     pub source: Option<SourceConfig>,
     /// The config's `carbon` section, for carbon jobs.
     pub carbon: CarbonSettings,
+    /// The config's `models` section, for forecast and anomalies jobs.
+    pub models: super::model_settings::ModelSettings,
     /// Partition key.
     pub partition: String,
     /// Ledger run id (also the warehouse commit's run id).
@@ -99,9 +101,10 @@ pub async fn run(ctx: BodyContext) -> Result<JobOutput, RunError> {
         JobKind::Ingest => run_ingest(&ctx).await,
         JobKind::Carbon => run_carbon(&ctx).await,
         JobKind::Forecast => run_forecast(&ctx).await,
+        JobKind::Anomalies => run_anomalies(&ctx).await,
         other => Err(RunError::permanent(format!(
             "job type `{}` is declared in the pipeline but not executable in this greenops \
-             version (ingest, carbon and forecast are)",
+             version (ingest, carbon, forecast and anomalies are)",
             other.name()
         ))),
     }
@@ -227,7 +230,7 @@ async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
             .transpose()
             .map_err(|e| RunError::from_job(&e))?,
     };
-    let summary = jobs::carbon::estimate_carbon(&wh, request)
+    let summary = jobs::carbon::estimate_carbon(&wh, request, &StopFlag(ctx.stop.clone()))
         .await
         .map_err(|e| RunError::from_job(&e))?;
     let esg = jobs::carbon::build_esg_monthly(
@@ -251,31 +254,59 @@ async fn run_carbon(ctx: &BodyContext) -> Result<JobOutput, RunError> {
     })
 }
 
-/// Daily cost forecasts (total, per provider, per service) from the history through the
-/// partition's month to the end of the next month.
+/// Daily forecasts of the `models.forecast` series from the history through the partition's
+/// month to the end of the next, and month-total projections.
 async fn run_forecast(ctx: &BodyContext) -> Result<JobOutput, RunError> {
-    use jobs::series::Dimension;
     let month = ctx.partition.get(..7).unwrap_or(&ctx.partition).to_string();
     let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
     let request = jobs::forecasts::ForecastRequest {
         run_id: ctx.run_id.clone(),
         through: month.clone(),
-        dimensions: vec![
-            Dimension::Total,
-            Dimension::Column("provider".into()),
-            Dimension::Column("ServiceName".into()),
-        ],
-        measure: "EffectiveCost".into(),
+        series: super::model_settings::expand(&ctx.models.forecast.series),
         code_version: super::identity::code_version(),
     };
-    let summary = jobs::forecasts::forecast_costs(&wh, &request)
+    let summary = jobs::forecasts::forecast_costs(&wh, &request, &StopFlag(ctx.stop.clone()))
+        .await
+        .map_err(|e| RunError::from_job(&e))?;
+    Ok(JobOutput {
+        inputs: serde_json::json!({
+            "tables": [warehouse::schema::COST_TABLE, warehouse::schema::CARBON_TABLE],
+            "through": month,
+        }),
+        outputs: serde_json::json!({
+            "tables": [jobs::forecasts::FORECASTS_TABLE, jobs::forecasts::PROJECTIONS_TABLE],
+            "series": summary.series, "rows": summary.rows,
+            "projections": summary.projections, "fallbacks": summary.fallbacks,
+        }),
+    })
+}
+
+/// Scores the `models.anomalies` series through the partition's month and writes that month's
+/// anomalies, gated and attributed.
+async fn run_anomalies(ctx: &BodyContext) -> Result<JobOutput, RunError> {
+    let month = ctx.partition.get(..7).unwrap_or(&ctx.partition).to_string();
+    let wh = Warehouse::open(&ctx.warehouse).map_err(|e| RunError::from_job(&e.into()))?;
+    let settings = &ctx.models.anomalies;
+    let request = jobs::anomalies::AnomalyRequest {
+        run_id: ctx.run_id.clone(),
+        through: month.clone(),
+        monitors: super::model_settings::expand(&settings.series),
+        attribute_by: settings.attribute_by.clone(),
+        top_contributors: settings.top_contributors,
+        gate: models::anomaly::AlertGate {
+            min_abs_impact: settings.min_abs_impact,
+            min_rel_impact: settings.min_rel_impact,
+        },
+        code_version: super::identity::code_version(),
+    };
+    let summary = jobs::anomalies::detect_anomalies(&wh, &request, &StopFlag(ctx.stop.clone()))
         .await
         .map_err(|e| RunError::from_job(&e))?;
     Ok(JobOutput {
         inputs: serde_json::json!({ "table": warehouse::schema::COST_TABLE, "through": month }),
         outputs: serde_json::json!({
-            "table": jobs::forecasts::FORECASTS_TABLE, "series": summary.series,
-            "rows": summary.rows, "fallbacks": summary.fallbacks,
+            "table": jobs::anomalies::ANOMALIES_TABLE, "series": summary.series,
+            "anomalies": summary.anomalies, "alerts": summary.alerts,
         }),
     })
 }

@@ -19,6 +19,7 @@ pub mod faults;
 pub mod identity;
 pub mod job_body;
 pub mod local;
+pub mod model_settings;
 pub mod partition;
 pub mod queue;
 pub mod schedule;

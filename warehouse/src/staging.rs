@@ -143,6 +143,30 @@ impl Staging {
         Ok(())
     }
 
+    /// Writes `df` (without partition columns; it may have no rows) as the whole of partition
+    /// `key`, so that committing it replaces what the partition held even when a re-run found
+    /// nothing. For small derived tables; large ones stream through [`Self::sink_partitioned`].
+    ///
+    /// Blocking: call it from a blocking thread.
+    ///
+    /// # Errors
+    /// I/O or Parquet encoding errors.
+    pub fn write_partition(&self, key: &PartitionKey, df: &mut DataFrame) -> Result<()> {
+        let dir = self.local_dir.join(key.relative_dir());
+        std::fs::create_dir_all(&dir).map_err(|e| WarehouseError::io(dir.display(), e))?;
+        let path = dir.join(format!("part-{}-00000.parquet", self.run_id));
+        let file = File::create(&path).map_err(|e| WarehouseError::io(path.display(), e))?;
+        ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)?;
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if !written.contains(key) {
+            written.push(key.clone());
+            written.sort();
+        }
+        Ok(())
+    }
+
     /// Lists what has been staged, computing rows, bytes and SHA-256 of every file.
     ///
     /// # Errors

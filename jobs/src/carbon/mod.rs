@@ -126,12 +126,15 @@ pub struct CarbonSummary {
 }
 
 /// Estimates the carbon of billing periods `from..=to` and commits the `carbon` partitions.
+/// `progress` is asked before the commit whether to stop.
 ///
 /// # Errors
-/// Warehouse or polars failures.
+/// Warehouse or polars failures; [`crate::JobError::Cancelled`] when stopped (nothing is
+/// committed then).
 pub async fn estimate_carbon(
     warehouse: &Warehouse,
     request: CarbonRequest,
+    progress: &dyn crate::ingest::Progress,
 ) -> Result<CarbonSummary> {
     let c = Coefficients::ccf_app();
     let groups = usage_groups(warehouse, request.from.as_deref(), request.to.as_deref()).await?;
@@ -148,6 +151,9 @@ pub async fn estimate_carbon(
         .map(|(key, t)| market_t(request.market.as_ref(), key, t))
         .collect();
     let market_t = market.iter().copied().sum::<Option<f64>>();
+    if progress.should_stop() {
+        return Err(crate::JobError::Cancelled);
+    }
     let partitions = table::write(warehouse, &request, c.version(), &rows, &market).await?;
     Ok(CarbonSummary {
         run_id: request.run_id,

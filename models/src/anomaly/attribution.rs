@@ -9,6 +9,8 @@
 //! are ranked by impact in the direction of the total's deviation (largest first); `share` is a
 //! contributor's impact over the total's impact, so the shares within one dimension sum to about
 //! 1 when the breakdown is complete. The `top_n` best values of each dimension are returned.
+//! Dimensions with a single value (one payer account, no usage types) restate the total and
+//! are ranked after every informative one.
 
 use chrono::NaiveDateTime;
 
@@ -130,7 +132,19 @@ pub fn attribute(
             }
         })
         .collect();
-    all.sort_by(|a, b| (direction * b.impact).total_cmp(&(direction * a.impact)));
+    // a dimension with one value is the whole total again and explains nothing: rank it last
+    let single = |dimension: &str| {
+        breakdowns
+            .iter()
+            .filter(|b| b.dimension == dimension)
+            .count()
+            < 2
+    };
+    all.sort_by(|a, b| {
+        single(&a.dimension)
+            .cmp(&single(&b.dimension))
+            .then((direction * b.impact).total_cmp(&(direction * a.impact)))
+    });
     let mut kept: Vec<(String, usize)> = Vec::new();
     let contributors = all
         .into_iter()

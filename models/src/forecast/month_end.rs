@@ -56,12 +56,6 @@ pub fn project_month_end(
     config: &ForecastConfig,
 ) -> Result<MonthEndProjection, ForecastError> {
     check_series(series)?;
-    let spacing = Spacing::detect(&series.timestamps);
-    if spacing.cadence != Cadence::Daily {
-        return Err(ForecastError::Invalid(
-            "month-end projection needs a daily series".into(),
-        ));
-    }
     let used = series
         .timestamps
         .iter()
@@ -76,55 +70,93 @@ pub fn project_month_end(
         series.timestamps[..used].to_vec(),
         series.values[..used].to_vec(),
     );
-    let month_start = as_of.with_day(1).ok_or_else(|| bad_date(as_of))?;
     let month_end = last_day_of_month(as_of).ok_or_else(|| bad_date(as_of))?;
-    let last_observed = history.timestamps[used - 1].date();
-    let in_month = |d: NaiveDate| d >= month_start && d <= month_end;
-    let (days_observed, actual_to_date) = history
-        .timestamps
-        .iter()
-        .zip(&history.values)
-        .filter(|(t, _)| in_month(t.date()))
-        .fold((0, 0.0), |(n, s), (_, v)| (n + 1, s + v));
+    let (_, mut months) = project_months(&history, month_end, config)?;
+    months.pop().ok_or_else(|| bad_date(as_of))
+}
 
-    let h = usize::try_from((month_end - last_observed).num_days()).unwrap_or(0);
-    let (daily, errors) = forecast_with_errors(&history, h, config)?;
-    let first = daily
+/// One forecast of a daily `series` from its last observation through `through`, and the
+/// projected total of every calendar month from the month of the last observation to the month
+/// of `through` (actual to date plus the forecast of its remaining days, with intervals from
+/// error paths summed over exactly those days). Each projection's `daily` is the whole forecast.
+pub fn project_months(
+    series: &Series,
+    through: NaiveDate,
+    config: &ForecastConfig,
+) -> Result<(Forecast, Vec<MonthEndProjection>), ForecastError> {
+    check_series(series)?;
+    let spacing = Spacing::detect(&series.timestamps);
+    if spacing.cadence != Cadence::Daily {
+        return Err(ForecastError::Invalid(
+            "month-end projection needs a daily series".into(),
+        ));
+    }
+    let last_observed = series
         .timestamps
-        .iter()
-        .position(|t| in_month(t.date()))
-        .unwrap_or(h);
-    let days_remaining = h - first;
-    let forecast_remaining: f64 = daily.point[first..].iter().sum();
-    let total = actual_to_date + forecast_remaining;
-    let (mut lo80, mut hi80, mut lo95, mut hi95) = (total, total, total, total);
-    if days_remaining > 0 {
-        let bands = errors.partial_sums(first + 1).bands(days_remaining);
-        let last = days_remaining - 1;
-        lo80 += bands.lo80[last];
-        hi80 += bands.hi80[last];
-        lo95 += bands.lo95[last];
-        hi95 += bands.hi95[last];
+        .last()
+        .map(|t| t.date())
+        .ok_or_else(|| ForecastError::Invalid("empty series".into()))?;
+    let h = usize::try_from((through - last_observed).num_days()).unwrap_or(0);
+    let (daily, errors) = forecast_with_errors(series, h, config)?;
+    let clip = non_negative(&series.values) && config.clip_at_zero;
+    let mut months = Vec::new();
+    let mut month_start = last_observed
+        .with_day(1)
+        .ok_or_else(|| bad_date(last_observed))?;
+    while month_start <= through {
+        let month_end = last_day_of_month(month_start).ok_or_else(|| bad_date(month_start))?;
+        let in_month = |d: NaiveDate| d >= month_start && d <= month_end;
+        let (days_observed, actual_to_date) = series
+            .timestamps
+            .iter()
+            .zip(&series.values)
+            .filter(|(t, _)| in_month(t.date()))
+            .fold((0, 0.0), |(n, s), (_, v)| (n + 1, s + v));
+        // forecast steps [first, last) fall in this month
+        let first = daily
+            .timestamps
+            .iter()
+            .position(|t| in_month(t.date()))
+            .unwrap_or(h);
+        let last = daily
+            .timestamps
+            .iter()
+            .rposition(|t| in_month(t.date()))
+            .map_or(first, |i| i + 1);
+        let days_remaining = last - first;
+        let forecast_remaining: f64 = daily.point[first..last].iter().sum();
+        let total = actual_to_date + forecast_remaining;
+        let (mut lo80, mut hi80, mut lo95, mut hi95) = (total, total, total, total);
+        if days_remaining > 0 {
+            let bands = errors.partial_sums(first + 1).bands(days_remaining);
+            let k = days_remaining - 1;
+            lo80 += bands.lo80[k];
+            hi80 += bands.hi80[k];
+            lo95 += bands.lo95[k];
+            hi95 += bands.hi95[k];
+        }
+        if clip {
+            lo80 = lo80.max(actual_to_date);
+            lo95 = lo95.max(actual_to_date);
+        }
+        months.push(MonthEndProjection {
+            month_start,
+            month_end,
+            last_observed,
+            days_observed,
+            days_remaining,
+            actual_to_date,
+            forecast_remaining,
+            total,
+            lo80,
+            hi80,
+            lo95,
+            hi95,
+            daily: daily.clone(),
+        });
+        month_start = month_end.succ_opt().ok_or_else(|| bad_date(month_end))?;
     }
-    if non_negative(&history.values) && config.clip_at_zero {
-        lo80 = lo80.max(actual_to_date);
-        lo95 = lo95.max(actual_to_date);
-    }
-    Ok(MonthEndProjection {
-        month_start,
-        month_end,
-        last_observed,
-        days_observed,
-        days_remaining,
-        actual_to_date,
-        forecast_remaining,
-        total,
-        lo80,
-        hi80,
-        lo95,
-        hi95,
-        daily,
-    })
+    Ok((daily, months))
 }
 
 /// Last day of the month of `date`.

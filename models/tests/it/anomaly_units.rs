@@ -346,6 +346,8 @@ fn attribution_ranks_by_own_deviation() {
             "new",
             Series::new(t[50..].to_vec(), vec![5.0; n - 50]),
         ),
+        // One payer: the whole total again, so the largest impact, but no explanation.
+        Breakdown::new("payer", "only", Series::new(t.clone(), total.clone())),
     ];
     let mut cfg = AnomalyConfig::daily().baseline;
     cfg.period = None;
@@ -370,6 +372,16 @@ fn attribution_ranks_by_own_deviation() {
     assert!(
         (top.impact - 40.0).abs() < 4.0 && top.share > 1.0,
         "{top:?}"
+    );
+    let order: Vec<&str> = attr
+        .contributors
+        .iter()
+        .map(|c| c.dimension.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["service", "service", "payer", "account"],
+        "single-valued dimensions rank after informative ones, by impact among themselves"
     );
     let new = attr.in_dimension("account").next().expect("new account");
     assert_eq!((new.expected, new.actual), (0.0, 5.0));

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use models::backtest::{BacktestConfig, rolling_origin};
 use models::features::{Cadence, FeatureConfig, FeatureSpec, Spacing};
 use models::forecast::{
-    ForecastConfig, ForecastError, forecast, project_month_end, seasonal_naive,
+    ForecastConfig, ForecastError, forecast, project_month_end, project_months, seasonal_naive,
     seasonal_naive_point,
 };
 use models::series::Series;
@@ -177,6 +177,28 @@ fn month_end_uses_only_data_up_to_as_of_and_brackets_the_total() {
         )
         .is_err()
     );
+}
+
+#[test]
+fn one_fit_projects_every_month_the_horizon_touches() {
+    let s = seasonal_daily(70); // 2024-01-01 .. 2024-03-10
+    let config = ForecastConfig::default();
+    let (daily, months) = project_months(&s, date(2024, 4, 30), &config).expect("months");
+    assert_eq!(daily.len(), 51, "11 March days + 30 April days");
+    let starts: Vec<_> = months.iter().map(|m| m.month_start).collect();
+    assert_eq!(starts, [date(2024, 3, 1), date(2024, 4, 1)]);
+    let (march, april) = (&months[0], &months[1]);
+    assert_eq!((march.days_observed, march.days_remaining), (10, 21));
+    assert_eq!((april.days_observed, april.days_remaining), (0, 30));
+    assert_eq!(april.actual_to_date, 0.0);
+    let april_points: f64 = daily.point[21..].iter().sum();
+    assert!((april.total - april_points).abs() < 1e-9);
+    assert!(april.lo95 <= april.lo80 && april.lo80 <= april.total);
+    assert!(april.total <= april.hi80 && april.hi80 <= april.hi95 && april.hi80 > april.lo80);
+    // the month of the last observation is what project_month_end says
+    let alone = project_month_end(&s, date(2024, 3, 31), &config).expect("march");
+    assert_eq!(alone.total, march.total);
+    assert_eq!((alone.lo80, alone.hi95), (march.lo80, march.hi95));
 }
 
 #[test]

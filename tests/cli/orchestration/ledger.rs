@@ -329,7 +329,8 @@ fn a_forecast_job_writes_forecasts_after_its_ingest(backend: Backend) {
     let runs = p.attempts("forecast_m", "2022-10");
     assert_eq!(field(&runs[0], "status"), "succeeded", "{runs:#?}");
     let outputs = &runs[0]["outputs"];
-    assert_eq!(outputs["table"], "forecasts", "{outputs}");
+    assert_eq!(outputs["tables"][0], "forecasts", "{outputs}");
+    assert_eq!(outputs["tables"][1], "month_projections", "{outputs}");
     // a month of history is shorter than the model needs: every series falls back, and says so
     let series = outputs["series"].as_u64().unwrap();
     assert!(series >= 2, "total and at least one provider: {outputs}");

@@ -3,6 +3,7 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`, which scripts/test.sh makes sure is reachable).
 
 mod ledger;
+mod modelling;
 mod scheduler;
 mod validate;
 mod workers;

@@ -109,6 +109,21 @@ fn unknown_keys_and_wrong_types_name_the_line() {
             "unknown field `sorces`",
             "line 2",
         ),
+        (
+            "version: 1\njobs: {}\nmodels:\n  forecast:\n    series: [{ measure: EffectiveCost, by: [servce] }]\n",
+            "unknown dimension `servce`",
+            "line 5",
+        ),
+        (
+            "version: 1\njobs: {}\nmodels:\n  forecast:\n    series: [{ measure: kwh, by: [tag:team] }]\n",
+            "kwh cannot be split by `tag:team`",
+            "line 5",
+        ),
+        (
+            "version: 1\njobs: {}\nmodels:\n  anomalies:\n    top_contributors: 1\n    min_abs_impact: -5\n",
+            "models.anomalies.min_abs_impact must be a number ≥ 0",
+            "line 6",
+        ),
     ];
     for (text, what, line) in cases {
         std::fs::write(&path, text).unwrap();

@@ -1,0 +1,323 @@
+//! `forecast` and `anomalies` jobs on a synthetic four-month FOCUS history with one injected
+//! incident: what they commit (cost, kWh and t CO2e series), and that a re-run replaces it.
+
+use super::{Pipeline, field};
+use crate::support::{duckdb_json, repo};
+
+/// Services × accounts × regions of the synthetic history.
+const SERVICES: [&str; 4] = [
+    "Amazon Elastic Compute Cloud",
+    "Amazon Simple Storage Service",
+    "Amazon Relational Database Service",
+    "AWS Lambda",
+];
+const ACCOUNTS: [&str; 2] = ["111111111111", "222222222222"];
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+
+/// The injected incident: RDS in account 222… / eu-west-1 costs $2,500 more on 2024-04-10.
+const SPIKE_DAY: &str = "2024-04-10";
+const SPIKE_EXTRA: f64 = 2500.0;
+
+/// Writes `exports/<month>/export.csv` for January–April 2024: one row per day, service,
+/// account and region, with a weekly pattern, deterministic noise and the incident.
+fn write_history(p: &Pipeline) {
+    let template =
+        std::fs::read_to_string(repo().join("tests/fixtures/focus_month_template.csv")).unwrap();
+    let mut lines = template.lines();
+    let header = lines.next().unwrap();
+    let names: Vec<&str> = header.split(',').collect();
+    let row = lines.next().unwrap(); // no quoted commas before the columns we replace
+    let mut noise: u64 = 42;
+    for (month, next, days) in [
+        ("2024-01", "2024-02", 31),
+        ("2024-02", "2024-03", 29),
+        ("2024-03", "2024-04", 31),
+        ("2024-04", "2024-05", 30),
+    ] {
+        let mut out = format!("{header}\n");
+        for day in 1..=days {
+            let date = format!("{month}-{day:02}");
+            let weekday = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+                .unwrap()
+                .format("%u")
+                .to_string();
+            let weekend = weekday == "6" || weekday == "7";
+            for (s, service) in SERVICES.iter().enumerate() {
+                for (a, account) in ACCOUNTS.iter().enumerate() {
+                    for (r, region) in REGIONS.iter().enumerate() {
+                        noise = noise
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1_442_695_040_888_963_407);
+                        let jitter = ((noise >> 33) % 1000) as f64 / 1000.0 - 0.5; // ±0.5
+                        let base = 40.0 + 25.0 * s as f64 + 10.0 * a as f64 + 5.0 * r as f64;
+                        let mut cost = base * if weekend { 0.8 } else { 1.0 } + 4.0 * jitter;
+                        if date == SPIKE_DAY && s == 2 && a == 1 && r == 1 {
+                            cost += SPIKE_EXTRA;
+                        }
+                        let values = row_values(
+                            &names, row, month, next, &date, service, account, region, cost,
+                        );
+                        out.push_str(&values);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        let dir = p.ws.path(&format!("exports/{month}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("export.csv"), out).unwrap();
+    }
+}
+
+/// The template row with the day, service, account, region and cost replaced.
+#[allow(clippy::too_many_arguments)]
+fn row_values(
+    names: &[&str],
+    row: &str,
+    month: &str,
+    next: &str,
+    date: &str,
+    service: &str,
+    account: &str,
+    region: &str,
+    cost: f64,
+) -> String {
+    let row = row
+        .replace("{{NEXT}}", next)
+        .replace("{{MONTH}}-15 23:00:00", &format!("{date} 23:59:59"))
+        .replace("{{MONTH}}-15 22:00:00", &format!("{date} 00:00:00"))
+        .replace("{{MONTH}}", month);
+    // split on commas outside quotes
+    let mut fields: Vec<String> = Vec::new();
+    let (mut current, mut quoted) = (String::new(), false);
+    for c in row.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ',' if !quoted => fields.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    fields.push(current);
+    let money = format!("{cost:.6}");
+    for (name, value) in names.iter().zip(fields.iter_mut()) {
+        let replacement = match *name {
+            "BilledCost" | "EffectiveCost" | "ListCost" | "ContractedCost" => money.clone(),
+            "ServiceName" => service.to_string(),
+            "SubAccountId" => account.to_string(),
+            "RegionId" => region.to_string(),
+            "ChargeDescription" => format!("{service} usage"),
+            _ => continue,
+        };
+        *value = replacement;
+    }
+    fields.join(",")
+}
+
+fn ingest_history(p: &Pipeline) {
+    write_history(p);
+    p.run(
+        &[
+            "backfill", "ingest_m", "--from", "2024-01", "--to", "2024-04",
+        ],
+        &[],
+    )
+    .assert_code(0);
+}
+
+const JOBS: &str = "  carbon_m:
+    type: carbon
+    partitioning: monthly
+    depends_on: [ingest_m]
+  forecast_m:
+    type: forecast
+    partitioning: monthly
+    depends_on: [ingest_m]
+  anomalies_m:
+    type: anomalies
+    partitioning: monthly
+    depends_on: [ingest_m]
+";
+
+#[test]
+fn the_anomalies_job_alerts_on_the_incident_and_names_its_root_cause() {
+    let p = Pipeline::new(super::Backend::Sqlite, JOBS);
+    ingest_history(&p);
+    p.run(&["run", "anomalies_m", "--partition", "2024-04"], &[])
+        .assert_code(0);
+    let runs = p.attempts("anomalies_m", "2024-04");
+    assert_eq!(field(&runs[0], "status"), "succeeded", "{runs:#?}");
+    let outputs = &runs[0]["outputs"];
+    assert_eq!(outputs["table"], "anomalies", "{outputs}");
+    // total + 1 provider + 2 sub-accounts… billing_account is the payer: 1 value
+    assert_eq!(outputs["series"], 3, "{outputs}");
+    let glob = format!("{}/anomalies/**/*.parquet", p.ws.warehouse);
+    let alerts = duckdb_json(&format!(
+        "SELECT dimension, key, kind, start_day, alerted_day, round(impact), top_dimension, \
+         top_value, round(top_impact), contributors, billing_period \
+         FROM read_parquet('{glob}', hive_partitioning = true, hive_types_autocast = false) \
+         WHERE alerted ORDER BY dimension, key"
+    ));
+    let list = alerts.as_array().unwrap();
+    assert!(!list.is_empty(), "the incident is alerted: {alerts}");
+    let total = list
+        .iter()
+        .find(|r| r[0] == "total")
+        .unwrap_or_else(|| panic!("the total series alerts: {alerts}"));
+    assert_eq!(total[2], "spike", "{alerts}");
+    assert_eq!(total[3], SPIKE_DAY, "{alerts}");
+    assert_eq!(total[4], SPIKE_DAY, "alerted on the onset day: {alerts}");
+    let impact = total[5].as_f64().unwrap();
+    assert!(
+        (SPIKE_EXTRA * 0.85..SPIKE_EXTRA * 1.15).contains(&impact),
+        "impact {impact}: {alerts}"
+    );
+    assert_eq!(total[10], "2024-04");
+    // the biggest contributor is the injected service; its account and region lead theirs
+    let contributors: serde_json::Value = serde_json::from_str(total[9].as_str().unwrap()).unwrap();
+    let lead = |dimension: &str| {
+        contributors
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["dimension"] == dimension)
+            .unwrap_or_else(|| panic!("{dimension} in {contributors}"))["value"]
+            .clone()
+    };
+    assert_eq!(lead("service"), SERVICES[2], "{contributors}");
+    assert_eq!(lead("region"), REGIONS[1], "{contributors}");
+    assert_eq!(lead("usage_type"), "(none)", "{contributors}");
+    assert_eq!(total[6], "service", "{alerts}");
+    assert_eq!(total[7], SERVICES[2], "{alerts}");
+    let top_impact = total[8].as_f64().unwrap();
+    assert!(top_impact > 0.8 * SPIKE_EXTRA, "{alerts}");
+    // nothing else in April is alerted on the total
+    assert_eq!(
+        list.iter().filter(|r| r[0] == "total").count(),
+        1,
+        "{alerts}"
+    );
+
+    // thresholds from the config: above the incident's impact, it is recorded but not alerted
+    let config = p.ws.path("orchestration.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}models:\n  anomalies:\n    min_abs_impact: 1000000\n"),
+    )
+    .unwrap();
+    p.run(&["run", "anomalies_m", "--partition", "2024-04"], &[])
+        .assert_code(0);
+    let after = duckdb_json(&format!(
+        "SELECT count(*) FILTER (WHERE alerted), count(*) FILTER (WHERE start_day = '{SPIKE_DAY}'), \
+         count(DISTINCT run_id), max(min_abs_impact) \
+         FROM read_parquet('{glob}', hive_partitioning = true, hive_types_autocast = false)"
+    ));
+    assert_eq!(after[0][0], 0, "no alert above the threshold: {after}");
+    assert!(
+        after[0][1].as_i64().unwrap() >= 1,
+        "still detected: {after}"
+    );
+    assert_eq!(after[0][2], 1, "the re-run replaced the partition: {after}");
+    assert_eq!(after[0][3], 1_000_000.0);
+}
+
+#[test]
+fn the_forecast_job_writes_daily_forecasts_and_month_projections() {
+    let p = Pipeline::new(super::Backend::Sqlite, JOBS);
+    ingest_history(&p);
+    p.run(
+        &[
+            "backfill", "carbon_m", "--from", "2024-01", "--to", "2024-03",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    p.run(&["run", "forecast_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    let runs = p.attempts("forecast_m", "2024-03");
+    assert_eq!(field(&runs[0], "status"), "succeeded", "{runs:#?}");
+    let base = p.ws.warehouse.to_string();
+    let read = |table: &str| {
+        format!(
+            "read_parquet('{base}/{table}/**/*.parquet', hive_partitioning = true, \
+             hive_types_autocast = false)"
+        )
+    };
+    let daily = duckdb_json(&format!(
+        "SELECT measure, dimension, count(DISTINCT key), min(day), max(day), \
+         count(*) FILTER (WHERE fallback IS NOT NULL), min(coefficients) \
+         FROM {} GROUP BY ALL ORDER BY ALL",
+        read("forecasts")
+    ));
+    let families: Vec<String> = daily
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}/{}={}",
+                r[0].as_str().unwrap(),
+                r[1].as_str().unwrap(),
+                r[2]
+            )
+        })
+        .collect();
+    assert_eq!(
+        families,
+        [
+            "EffectiveCost/provider=1",
+            "EffectiveCost/service=4",
+            "EffectiveCost/total=1",
+            "kwh/provider=1",
+            "kwh/total=1",
+            "tco2e/provider=1",
+            "tco2e/total=1"
+        ],
+        "{daily}"
+    );
+    for r in daily.as_array().unwrap() {
+        assert_eq!(r[3], "2024-04-01", "{daily}");
+        assert_eq!(r[4], "2024-04-30", "{daily}");
+        assert_eq!(r[5], 0, "91 days of history: no fallback: {daily}");
+        assert!(r[6].as_str().unwrap().starts_with('{'), "{daily}");
+    }
+    // the month projection of April equals the sum of its daily forecasts, inside its interval
+    let months = duckdb_json(&format!(
+        "SELECT p.month, p.days_observed, p.days_forecast, p.projected_total, p.lo80, p.hi80, \
+         (SELECT sum(forecast) FROM {f} f WHERE f.dimension = 'total' AND f.measure = p.measure), \
+         (SELECT actual_to_date FROM {m} WHERE dimension = 'total' AND month = '2024-03' \
+          AND measure = p.measure) \
+         FROM {m} p WHERE p.dimension = 'total' AND p.measure = 'EffectiveCost' ORDER BY p.month",
+        f = read("forecasts"),
+        m = read("month_projections")
+    ));
+    let rows = months.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "March (complete) and April: {months}");
+    assert_eq!(rows[0][0], "2024-03");
+    assert_eq!(
+        (rows[0][1].as_i64(), rows[0][2].as_i64()),
+        (Some(31), Some(0))
+    );
+    assert_eq!(rows[1][0], "2024-04");
+    assert_eq!(
+        (rows[1][1].as_i64(), rows[1][2].as_i64()),
+        (Some(0), Some(30))
+    );
+    let (total, lo80, hi80, sum) = (
+        rows[1][3].as_f64().unwrap(),
+        rows[1][4].as_f64().unwrap(),
+        rows[1][5].as_f64().unwrap(),
+        rows[1][6].as_f64().unwrap(),
+    );
+    assert!((total - sum).abs() < 1e-6 * sum, "{months}");
+    assert!(lo80 < total && total < hi80, "{months}");
+    // a month like March (≈ $1.4k a day): April's projection is within 10 % of March's total
+    let march = rows[0][7].as_f64().unwrap();
+    assert!(
+        (total / march * 31.0 / 30.0 - 1.0).abs() < 0.1,
+        "April {total} vs March {march}"
+    );
+}
