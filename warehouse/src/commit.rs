@@ -87,7 +87,7 @@ impl Warehouse {
         if staging.fail_point == Some(FailPoint::BeforeCommit) {
             return Err(WarehouseError::Injected("before commit".into()));
         }
-        let _lock = self.writer_lock(&staging.table)?;
+        let _lock = self.writer_lock(&staging.table).await?;
         self.recover_locked(&staging.table).await?;
 
         let mut sources = info.sources.clone();
@@ -156,7 +156,7 @@ impl Warehouse {
     /// # Errors
     /// Storage failures, or a committed partition whose staged files are gone.
     pub async fn recover(&self, table: &str) -> Result<RecoveryReport> {
-        let _lock = self.writer_lock(table)?;
+        let _lock = self.writer_lock(table).await?;
         self.recover_locked(table).await
     }
 

@@ -63,6 +63,14 @@ impl Warehouse {
         &self.clock
     }
 
+    /// Every commit of `table`, oldest first.
+    ///
+    /// # Errors
+    /// Storage failures or a corrupt log.
+    pub async fn history(&self, table: &str) -> Result<Vec<crate::manifest::CommitRecord>> {
+        crate::log::history(self.store.as_ref(), table).await
+    }
+
     /// The committed state of `table` (replayed from its log).
     ///
     /// # Errors
@@ -127,8 +135,10 @@ impl Warehouse {
     }
 
     /// Takes the per-table writer lock (local warehouses only; object stores rely on
-    /// put-if-absent commit records instead).
-    pub(crate) fn writer_lock(&self, table: &str) -> Result<Option<File>> {
+    /// put-if-absent commit records instead). Waits without blocking the async runtime: a
+    /// blocking `flock` would hold a worker thread, and two commits of one process (a run with
+    /// its upstream jobs) could then starve the holder and never finish.
+    pub(crate) async fn writer_lock(&self, table: &str) -> Result<Option<File>> {
         let Some(root) = self.location.local_root() else {
             return Ok(None);
         };
@@ -136,8 +146,16 @@ impl Warehouse {
         std::fs::create_dir_all(&dir).map_err(|e| WarehouseError::io(dir.display(), e))?;
         let path: PathBuf = dir.join(format!("{table}.lock"));
         let file = File::create(&path).map_err(|e| WarehouseError::io(path.display(), e))?;
-        file.lock()
-            .map_err(|e| WarehouseError::io(path.display(), e))?;
-        Ok(Some(file))
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(file)),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(WarehouseError::io(path.display(), e));
+                }
+            }
+        }
     }
 }
