@@ -95,6 +95,9 @@ is refused unless --force is given.")]
     /// Forecasting and anomaly detection on any `timestamp,value` CSV.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Render the daily digest, ESG and SOX reports from the warehouse.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Check orchestration.yaml without touching anything; print the DAG and next due times.
     #[command(after_help = "\
 Examples:
@@ -583,6 +586,52 @@ pub struct BenchIngestArgs {
     /// Python with duckdb installed, for the reference run (skipped when absent).
     #[arg(long, default_value = ".venv/bin/python")]
     pub python: PathBuf,
+}
+
+/// `greenops report …`.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Render a report into a folder without sending it: report.html (email body, charts as
+    /// cid: images), report.txt, preview.html (open in a browser), CSV attachments, PNG charts.
+    #[command(after_help = "\
+Examples:
+  greenops report render daily-digest --partition 2024-04-10 --out out/digest
+  greenops report render esg-monthly --partition 2024-03 --out out/esg
+  greenops report render sox-monthly --partition 2024-03 --out out/sox --templates my-templates/
+
+Reports: daily-digest (partition YYYY-MM-DD), esg-monthly and sox-monthly (YYYY-MM).
+Rendering the same partition of the same warehouse twice gives byte-identical files: the
+data-as-of time comes from --as-of (default: the partition's end), never from the clock.
+Templates: templates/ of the repository is compiled in; --templates (or `reports.templates`
+in orchestration.yaml) points at a folder with the same six files to override them.")]
+    Render(ReportRenderArgs),
+}
+
+fn parse_report(s: &str) -> Result<reports::ReportKind, String> {
+    s.parse()
+}
+
+/// `greenops report render`.
+#[derive(Debug, Args)]
+pub struct ReportRenderArgs {
+    /// daily-digest, esg-monthly or sox-monthly.
+    #[arg(value_parser = parse_report)]
+    pub report: reports::ReportKind,
+    /// Day (daily-digest) or billing month (monthly reports).
+    #[arg(long)]
+    pub partition: String,
+    /// Output folder (created).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Template folder overriding the built-in templates.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Monthly budget for the digest (default: `reports.budget` in orchestration.yaml).
+    #[arg(long)]
+    pub budget: Option<f64>,
+    /// Data-as-of timestamp shown in the report (RFC 3339; default: the end of the partition).
+    #[arg(long)]
+    pub as_of: Option<String>,
 }
 
 /// `greenops models …`.

@@ -60,9 +60,15 @@ pub enum JobError {
     /// The run was cancelled (or timed out) and stopped at a safe point before committing.
     #[error("stopped before committing: the run was cancelled or timed out")]
     Cancelled,
-    /// Writing or sending a message failed.
-    #[error("delivery: {0}")]
-    Delivery(String),
+    /// Writing or sending a message failed; nothing was sent unless the server accepted it.
+    #[error("delivery failed{}: {reason}", if *transient { " (transient, a retry may succeed)" } else { "" })]
+    Delivery {
+        /// What failed: names the bad address, or the server (`host:port`) and attempts made;
+        /// never a credential.
+        reason: String,
+        /// Whether a later retry may succeed (unreachable server, timeout, 4xx reply).
+        transient: bool,
+    },
     /// File system failure.
     #[error("I/O error on {path}: {source}")]
     Io {
@@ -80,10 +86,18 @@ impl JobError {
             JobError::BadValue { .. } | JobError::BadFile { .. } | JobError::QualityGate { .. } => {
                 Blame::InputData
             }
-            JobError::BadPath { .. } | JobError::MissingRate { .. } => Blame::Config,
+            JobError::BadPath { .. }
+            | JobError::MissingRate { .. }
+            | JobError::Delivery {
+                transient: false, ..
+            } => Blame::Config,
             JobError::Warehouse(e) => e.blame(),
             JobError::Polars(_) => Blame::Internal,
-            JobError::Io { .. } | JobError::Delivery(_) | JobError::Cancelled => Blame::External,
+            JobError::Io { .. }
+            | JobError::Delivery {
+                transient: true, ..
+            }
+            | JobError::Cancelled => Blame::External,
         }
     }
 

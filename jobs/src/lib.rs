@@ -6,12 +6,14 @@
 pub mod anomalies;
 mod blocking;
 pub mod carbon;
+pub(crate) mod columns;
 pub mod delivery;
 mod derived;
 pub mod error;
 pub mod export;
 pub mod forecasts;
 pub mod ingest;
+pub mod reports;
 pub mod series;
 
 pub use error::{JobError, Result};

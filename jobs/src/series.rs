@@ -130,6 +130,9 @@ impl From<Dimension> for String {
     }
 }
 
+/// Decimal places series values are summed with (t CO2e rows can be 1e-9).
+const SERIES_SCALE: usize = 12;
+
 /// What is summed per day.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -154,12 +157,19 @@ impl Measure {
         }
     }
 
+    /// The per-row value as a decimal: a parallel sum of floats depends on the order rows
+    /// arrive in, a sum of decimals does not, so the same warehouse gives the same series (and
+    /// the same forecasts, anomalies and reports) every time.
     fn value(&self) -> Expr {
-        let float = |c: &str| col(c).cast(DataType::Float64).fill_null(lit(0.0));
+        let exact = |c: &str| {
+            col(c)
+                .cast(DataType::Decimal(38, SERIES_SCALE))
+                .fill_null(lit(0).cast(DataType::Decimal(38, SERIES_SCALE)))
+        };
         match self {
-            Measure::Cost(c) => float(c),
-            Measure::Kwh => float("kwh"),
-            Measure::Tco2e => float("location_tco2e") + float("embodied_tco2e"),
+            Measure::Cost(c) => exact(c),
+            Measure::Kwh => exact("kwh"),
+            Measure::Tco2e => exact("location_tco2e") + exact("embodied_tco2e"),
         }
     }
 
@@ -336,7 +346,7 @@ async fn grouped(
             measure.value().alias("value"),
         ])
         .group_by([col("k0"), col("k1"), col("day")])
-        .agg([col("value").sum()])
+        .agg([col("value").sum().cast(DataType::Float64)])
         .sort(["k0", "k1", "day"], SortMultipleOptions::default());
     let df = crate::blocking::collect_streaming(grouped).await?;
     let k0 = df.column("k0")?.str()?.clone();

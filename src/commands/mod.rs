@@ -9,6 +9,7 @@ mod demo;
 mod ingest;
 mod models_cmd;
 mod pipeline;
+mod report_cmd;
 mod run;
 mod runs;
 mod validate;
@@ -30,6 +31,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Validate(args) => validate::run(&g, args),
         Command::Models(cmd) => models_cmd::run(cmd).await,
+        Command::Report(cmd) => {
+            report_cmd::run(&open_warehouse(&cli.warehouse).await?, &cli.config, cmd).await
+        }
         Command::Carbon(cmd) => {
             carbon_cmd::run(&open_warehouse(&cli.warehouse).await?, &cli.config, cmd).await
         }

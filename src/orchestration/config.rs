@@ -30,6 +30,9 @@ pub struct OrchestrationConfig {
     /// Series that `forecast` and `anomalies` jobs model, and alert thresholds.
     #[serde(default)]
     pub models: super::model_settings::ModelSettings,
+    /// Report templates, budget and recipients.
+    #[serde(default)]
+    pub reports: super::report_settings::ReportSettings,
 }
 
 /// The `carbon` section.

@@ -146,7 +146,12 @@ impl Dag {
                 carbon_line("base_year")
             ));
         }
-        for problem in cfg.models.problems() {
+        for problem in cfg
+            .models
+            .problems()
+            .into_iter()
+            .chain(cfg.reports.problems())
+        {
             // each problem starts with its dotted key: follow it down the file for the line
             let key = problem.split_whitespace().next().unwrap_or("models");
             let line = key

@@ -42,6 +42,21 @@ pub struct TableState {
 /// # Errors
 /// Storage failures, or [`WarehouseError::CorruptMetadata`] for unreadable records or gaps.
 pub async fn read_state(store: &dyn ObjectStore, table: &str) -> Result<TableState> {
+    let mut state = TableState::default();
+    for record in history(store, table).await? {
+        for manifest in record.partitions {
+            state.partitions.insert(manifest.key.clone(), manifest);
+        }
+        state.version = record.version;
+    }
+    Ok(state)
+}
+
+/// Every commit record of `table`, oldest first (what replaced what, and when: restatements).
+///
+/// # Errors
+/// Storage failures, or [`WarehouseError::CorruptMetadata`] for unreadable records or gaps.
+pub async fn history(store: &dyn ObjectStore, table: &str) -> Result<Vec<CommitRecord>> {
     let mut versions: Vec<(u64, StorePath)> = store
         .list(Some(&log_dir(table)))
         .map_err(WarehouseError::from)
@@ -55,7 +70,7 @@ pub async fn read_state(store: &dyn ObjectStore, table: &str) -> Result<TableSta
         .try_collect()
         .await?;
     versions.sort();
-    let mut state = TableState::default();
+    let mut records = Vec::with_capacity(versions.len());
     for (expected, (version, path)) in (1u64..).zip(versions) {
         if version != expected {
             return Err(WarehouseError::CorruptMetadata {
@@ -69,12 +84,9 @@ pub async fn read_state(store: &dyn ObjectStore, table: &str) -> Result<TableSta
                 path: path.to_string(),
                 reason: e.to_string(),
             })?;
-        for manifest in record.partitions {
-            state.partitions.insert(manifest.key.clone(), manifest);
-        }
-        state.version = version;
+        records.push(record);
     }
-    Ok(state)
+    Ok(records)
 }
 
 /// Publishes `record` as version `record.version`.

@@ -118,7 +118,7 @@ fn months_of(
     spend: &DataFrame,
     base_year: Option<i32>,
 ) -> Result<Vec<EsgMonth>> {
-    use super::columns::{floats, strings as text};
+    use crate::columns::{floats, strings as text};
     let num = |df: &DataFrame, name: &str| -> Result<Vec<f64>> {
         Ok(floats(df, name)?
             .into_iter()

@@ -9,7 +9,6 @@
 //! ```
 
 mod classify;
-mod columns;
 pub mod esg;
 pub mod market;
 mod read;

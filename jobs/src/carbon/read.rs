@@ -122,7 +122,7 @@ pub async fn usage_groups(
 }
 
 fn groups_of(df: &DataFrame) -> Result<Vec<UsageGroup>> {
-    use super::columns::{floats as f, strings as s};
+    use crate::columns::{floats as f, strings as s};
     let (s, f) = (|n: &str| s(df, n), |n: &str| f(df, n));
     let (provider, account, period, day) = (
         s("provider")?,

@@ -321,3 +321,134 @@ fn the_forecast_job_writes_daily_forecasts_and_month_projections() {
         "April {total} vs March {march}"
     );
 }
+
+/// Renders `report` for `partition` into `out` (a folder of the workspace) and returns the
+/// folder.
+fn render(p: &Pipeline, report: &str, partition: &str, out: &str) -> std::path::PathBuf {
+    let dir = p.ws.path(out);
+    p.run(
+        &[
+            "report",
+            "render",
+            report,
+            "--partition",
+            partition,
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .assert_code(0);
+    dir
+}
+
+fn read(dir: &std::path::Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+#[test]
+fn reports_render_from_the_pipeline_tables_and_twice_identically() {
+    let p = Pipeline::new(super::Backend::Sqlite, JOBS);
+    ingest_history(&p);
+    p.run(
+        &[
+            "backfill", "carbon_m", "--from", "2024-01", "--to", "2024-03",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    p.run(&["run", "forecast_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    p.run(&["run", "anomalies_m", "--partition", "2024-04"], &[])
+        .assert_code(0);
+
+    // the digest of the incident day: the spike, its root cause, the forecast it missed
+    let digest = render(&p, "daily-digest", SPIKE_DAY, "digest");
+    let again = render(&p, "daily-digest", SPIKE_DAY, "digest-again");
+    for file in [
+        "report.html",
+        "report.txt",
+        "daily_trend.csv",
+        "anomalies.csv",
+        "trend.png",
+    ] {
+        assert_eq!(
+            std::fs::read(digest.join(file)).unwrap(),
+            std::fs::read(again.join(file)).unwrap(),
+            "{file} is byte-identical on a second render"
+        );
+    }
+    let text = read(&digest, "report.txt");
+    assert!(text.contains("spike since 2024-04-10"), "{text}");
+    assert!(text.contains(&format!("service {}", SERVICES[2])), "{text}");
+    assert!(text.contains("OUTSIDE the 80 % interval"), "{text}");
+    let movers = read(&digest, "movers.csv");
+    assert!(
+        movers.lines().nth(1).unwrap().contains(SERVICES[2]),
+        "the top mover is the spiking service: {movers}"
+    );
+    let html = read(&digest, "report.html");
+    assert!(
+        html.contains("cid:trend.2024-04-10@greenops"),
+        "charts are inline images"
+    );
+
+    // the SOX report's totals are the warehouse's exact sums
+    let sox = render(&p, "sox-monthly", "2024-03", "sox");
+    let accounts = read(&sox, "totals_by_account.csv");
+    let glob = format!("{}/cost/**/*.parquet", p.ws.warehouse);
+    let expected = duckdb_json(&format!(
+        "SELECT billing_account, CAST(sum(BilledCost) AS VARCHAR) FROM read_parquet('{glob}', \
+         hive_partitioning = true, hive_types_autocast = false) \
+         WHERE billing_period = '2024-03' GROUP BY ALL ORDER BY 1"
+    ));
+    for row in expected.as_array().unwrap() {
+        let (account, total) = (row[0].as_str().unwrap(), row[1].as_str().unwrap());
+        let total = total.trim_end_matches('0').trim_end_matches('.');
+        assert!(
+            accounts.contains(&format!("{account},,{total},"))
+                || accounts.contains(&format!("{account},")) && accounts.contains(total),
+            "{account} {total} in\n{accounts}"
+        );
+    }
+    let sox_text = read(&sox, "report.txt");
+    assert!(
+        sox_text.contains("NOT RECONCILED"),
+        "no InvoiceId in the synthetic export: {sox_text}"
+    );
+    assert!(
+        sox_text.contains("input "),
+        "input checksums are listed: {sox_text}"
+    );
+
+    // the ESG report reads esg_monthly and the carbon table
+    let esg = render(&p, "esg-monthly", "2024-03", "esg");
+    let esg_text = read(&esg, "report.txt");
+    assert!(esg_text.contains("Scope 2 location-based:"), "{esg_text}");
+    assert!(
+        esg_text.contains("2024-01:") && esg_text.contains("2024-03:"),
+        "{esg_text}"
+    );
+    assert!(esg.join("emissions_trend.png").exists());
+
+    // a digest of a month without data, a wrong partition shape: clear errors
+    let bad = p.run(
+        &[
+            "report",
+            "render",
+            "esg-monthly",
+            "--partition",
+            "2024-03-01",
+            "--out",
+            "x",
+        ],
+        &[],
+    );
+    bad.assert_code(3);
+    assert!(
+        bad.stderr()
+            .contains("is not a partition of esg-monthly (YYYY-MM)"),
+        "{}",
+        bad.stderr()
+    );
+}

@@ -1,0 +1,64 @@
+//! `greenops report render`: warehouse → report data (jobs) → rendered files (reports).
+
+use crate::cli::{ReportCommand, ReportRenderArgs};
+use crate::exit::Exit;
+use anyhow::Context;
+use std::path::Path;
+use warehouse::Warehouse;
+
+/// Runs a `report` subcommand.
+pub async fn run(wh: &Warehouse, config: &Path, cmd: ReportCommand) -> anyhow::Result<Exit> {
+    match cmd {
+        ReportCommand::Render(args) => render(wh, config, args).await,
+    }
+}
+
+async fn render(wh: &Warehouse, config: &Path, args: ReportRenderArgs) -> anyhow::Result<Exit> {
+    let kind = args.report;
+    let settings = crate::orchestration::report_settings::load_or_default(config)?;
+    let as_of = match args.as_of {
+        Some(t) => t,
+        None => partition_end(&args.partition),
+    };
+    let request = jobs::reports::ReportRequest {
+        kind,
+        partition: args.partition.clone(),
+        as_of,
+        code_version: crate::orchestration::identity::code_version(),
+        run_id: String::new(),
+        budget: args.budget.or(settings.budget),
+        approver: None,
+        previous_report: None,
+    };
+    let report = jobs::reports::build(wh, &request).await?;
+    let renderer = match args.templates.or(settings.templates) {
+        Some(dir) => reports::Renderer::from_dir(&dir)?,
+        None => reports::Renderer::embedded()?,
+    };
+    let rendered = renderer.render(&report)?;
+    let written = rendered
+        .write_to(&args.out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    println!("{}", rendered.subject);
+    for path in written {
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        println!("  {} ({bytes} bytes)", path.display());
+    }
+    println!(
+        "Open {} in a browser to look at it.",
+        args.out.join("preview.html").display()
+    );
+    Ok(Exit::Ok)
+}
+
+/// The last instant of a day or month partition, RFC 3339 UTC.
+fn partition_end(partition: &str) -> String {
+    if partition.len() == 10 {
+        format!("{partition}T23:59:59Z")
+    } else {
+        let last = chrono::NaiveDate::parse_from_str(&format!("{partition}-01"), "%Y-%m-%d")
+            .ok()
+            .and_then(models::forecast::month_end::last_day_of_month);
+        last.map_or_else(|| partition.to_string(), |d| format!("{d}T23:59:59Z"))
+    }
+}
