@@ -275,6 +275,9 @@ pub struct RunArgs {
     /// Enqueue for workers instead of running here.
     #[arg(long)]
     pub queue: bool,
+    /// Report jobs: send the report again although this partition was already sent.
+    #[arg(long)]
+    pub resend: bool,
 }
 
 /// Which partitions a backfill (re)runs.

@@ -112,6 +112,7 @@ async fn pipeline(g: &super::pipeline::Globals) -> anyhow::Result<Exit> {
             with_upstream: false,
             dry_run: false,
             queue: false,
+            resend: false,
         };
         if super::run::run(g, args).await? != Exit::Ok {
             status = Exit::RunFailed;

@@ -18,7 +18,7 @@ async fn render(wh: &Warehouse, config: &Path, args: ReportRenderArgs) -> anyhow
     let settings = crate::orchestration::report_settings::load_or_default(config)?;
     let as_of = match args.as_of {
         Some(t) => t,
-        None => partition_end(&args.partition),
+        None => crate::orchestration::report_job::partition_end(&args.partition),
     };
     let request = jobs::reports::ReportRequest {
         kind,
@@ -49,16 +49,4 @@ async fn render(wh: &Warehouse, config: &Path, args: ReportRenderArgs) -> anyhow
         args.out.join("preview.html").display()
     );
     Ok(Exit::Ok)
-}
-
-/// The last instant of a day or month partition, RFC 3339 UTC.
-fn partition_end(partition: &str) -> String {
-    if partition.len() == 10 {
-        format!("{partition}T23:59:59Z")
-    } else {
-        let last = chrono::NaiveDate::parse_from_str(&format!("{partition}-01"), "%Y-%m-%d")
-            .ok()
-            .and_then(models::forecast::month_end::last_day_of_month);
-        last.map_or_else(|| partition.to_string(), |d| format!("{d}T23:59:59Z"))
-    }
 }

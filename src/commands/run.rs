@@ -37,7 +37,8 @@ pub async fn run(g: &Globals, args: RunArgs) -> anyhow::Result<Exit> {
     };
     let trigger = Trigger {
         kind: "cli".into(),
-        reference: None,
+        // the executor reads it back to allow a report to go out again
+        reference: args.resend.then(|| "resend".to_string()),
         actor: rt.actor.clone(),
         backfill_id: None,
     };

@@ -137,6 +137,10 @@ pub struct JobConfig {
     /// `required`: a run waits for `greenops approve RUN_ID` by someone other than its trigger.
     #[serde(default)]
     pub approval: Approval,
+    /// Which report a `report` job renders and sends: `daily-digest` (daily partitioning),
+    /// `esg-monthly` or `sox-monthly` (monthly); recipients come from `reports.recipients`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<String>,
 }
 
 fn default_timeout() -> Span {

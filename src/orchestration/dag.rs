@@ -103,6 +103,40 @@ impl Dag {
             if job.concurrency == Some(0) {
                 problems.push(format!("jobs.{name}.concurrency must be at least 1"));
             }
+            match (job.kind, &job.report) {
+                (JobKind::Report, None) => problems.push(format!(
+                    "jobs.{name}: a report job needs `report` (daily-digest, esg-monthly or \
+                     sox-monthly){}",
+                    at(name, name)
+                )),
+                (JobKind::Report, Some(report)) => match report.parse::<reports::ReportKind>() {
+                    Err(e) => {
+                        problems.push(format!("jobs.{name}.report: {e}{}", at(name, "report")))
+                    }
+                    Ok(kind) => {
+                        let daily = job.partitioning == super::partition::Partitioning::Daily;
+                        if kind.daily() != daily {
+                            problems.push(format!(
+                                "jobs.{name}: {kind} needs {} partitioning{}",
+                                if kind.daily() { "daily" } else { "monthly" },
+                                at(name, "partitioning")
+                            ));
+                        }
+                        if cfg.reports.recipients.get(report).is_none_or(Vec::is_empty) {
+                            problems.push(format!(
+                                "jobs.{name}: reports.recipients.{report} lists nobody to send \
+                                 the report to"
+                            ));
+                        }
+                    }
+                },
+                (kind, Some(_)) => problems.push(format!(
+                    "jobs.{name}.report: a {} job does not send a report{}",
+                    kind.name(),
+                    at(name, "report")
+                )),
+                (_, None) => {}
+            }
             if job.timeout.0.is_zero() {
                 problems.push(format!("jobs.{name}.timeout must be more than 0s"));
             }
@@ -256,7 +290,8 @@ fn is_env_name(name: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn looks_like_email(address: &str) -> bool {
+/// `user@host.tld` without spaces: the shape an address must have before anything is sent.
+pub(crate) fn looks_like_email(address: &str) -> bool {
     match address.split_once('@') {
         Some((user, host)) => {
             !user.is_empty() && host.contains('.') && !address.contains(char::is_whitespace)

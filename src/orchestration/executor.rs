@@ -129,6 +129,57 @@ impl Runtime {
         self.settle(run, &job, outcome).await
     }
 
+    /// For report jobs: whether an earlier run of this partition sent it, whether this run (or
+    /// the attempt it retries) asked to send again, and who approved it.
+    async fn delivery_context(
+        &self,
+        run: &RunRecord,
+        job: &JobConfig,
+    ) -> job_body::DeliveryContext {
+        if job.kind != super::config::JobKind::Report {
+            return job_body::DeliveryContext::default();
+        }
+        let filter = super::state::runs::RunFilter {
+            job: Some(run.job.clone()),
+            status: Some(super::state::runs::RunStatus::Succeeded),
+            limit: 1000,
+            ..Default::default()
+        };
+        let sent_before = match self.state.runs(&filter).await {
+            Ok(runs) => runs
+                .into_iter()
+                .filter(|r| r.partition == run.partition && r.id != run.id)
+                .filter(|r| r.outputs.as_ref().is_some_and(|o| o["sent"] == true))
+                .filter_map(|r| r.finished_at)
+                .max(),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read earlier sends; treating as none");
+                None
+            }
+        };
+        // a retry carries the id of the attempt it retries: follow the chain to the trigger
+        let mut resend = false;
+        let mut current = run.clone();
+        for _ in 0..32 {
+            match (current.trigger.as_str(), current.trigger_ref.as_deref()) {
+                (_, Some("resend")) => {
+                    resend = true;
+                    break;
+                }
+                ("retry", Some(previous)) => match self.state.run(previous).await {
+                    Ok(r) => current = r,
+                    Err(_) => break,
+                },
+                _ => break,
+            }
+        }
+        job_body::DeliveryContext {
+            sent_before,
+            resend,
+            approver: run.approved_by.clone(),
+        }
+    }
+
     /// Runs the body with heartbeats and the job's timeout.
     async fn run_body(
         &self,
@@ -146,6 +197,9 @@ impl Runtime {
                 .cloned(),
             carbon: self.dag.loaded.config.carbon.clone(),
             models: self.dag.loaded.config.models.clone(),
+            reports: self.dag.loaded.config.reports.clone(),
+            notifications: self.dag.loaded.config.notifications.clone(),
+            delivery: self.delivery_context(run, job).await,
             partition: run.partition.clone(),
             run_id: run.id.clone(),
             attempt: run.attempt,

@@ -49,7 +49,7 @@ impl RunError {
         }
     }
 
-    fn from_job(e: &JobError) -> Self {
+    pub(crate) fn from_job(e: &JobError) -> Self {
         if matches!(e, JobError::Cancelled) {
             return RunError {
                 message: e.to_string(),
@@ -66,6 +66,17 @@ impl RunError {
     }
 }
 
+/// The ledger's view of a report partition, for "send once unless asked".
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryContext {
+    /// When an earlier run of this job and partition sent it, if one did.
+    pub sent_before: Option<String>,
+    /// The run was asked to send again (`greenops run --resend`).
+    pub resend: bool,
+    /// Who approved this run (approval-required jobs).
+    pub approver: Option<String>,
+}
+
 /// Everything a job body needs.
 #[derive(Debug, Clone)]
 pub struct BodyContext {
@@ -77,6 +88,12 @@ pub struct BodyContext {
     pub carbon: CarbonSettings,
     /// The config's `models` section, for forecast and anomalies jobs.
     pub models: super::model_settings::ModelSettings,
+    /// The config's `reports` section, for report jobs.
+    pub reports: super::report_settings::ReportSettings,
+    /// The config's `notifications` section (sender and outbox defaults).
+    pub notifications: super::config::Notifications,
+    /// What the ledger says about earlier sends of this report partition.
+    pub delivery: DeliveryContext,
     /// Partition key.
     pub partition: String,
     /// Ledger run id (also the warehouse commit's run id).
@@ -102,11 +119,7 @@ pub async fn run(ctx: BodyContext) -> Result<JobOutput, RunError> {
         JobKind::Carbon => run_carbon(&ctx).await,
         JobKind::Forecast => run_forecast(&ctx).await,
         JobKind::Anomalies => run_anomalies(&ctx).await,
-        other => Err(RunError::permanent(format!(
-            "job type `{}` is declared in the pipeline but not executable in this greenops \
-             version (ingest, carbon, forecast and anomalies are)",
-            other.name()
-        ))),
+        JobKind::Report => super::report_job::run_report(&ctx).await,
     }
 }
 
@@ -312,7 +325,7 @@ async fn run_anomalies(ctx: &BodyContext) -> Result<JobOutput, RunError> {
 }
 
 /// Progress sink that only answers "should I stop?".
-struct StopFlag(Arc<AtomicBool>);
+pub(crate) struct StopFlag(pub(crate) Arc<AtomicBool>);
 
 impl Progress for StopFlag {
     fn start(&self, _: usize, _: u64) {}

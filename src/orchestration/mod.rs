@@ -22,6 +22,7 @@ pub mod local;
 pub mod model_settings;
 pub mod partition;
 pub mod queue;
+pub mod report_job;
 pub mod report_settings;
 pub mod schedule;
 pub mod scheduler;

@@ -29,6 +29,14 @@ pub struct ReportSettings {
     /// Recipients per report name (`daily-digest`, `esg-monthly`, `sox-monthly`).
     #[serde(default)]
     pub recipients: BTreeMap<String, Vec<String>>,
+    /// Sender (default: `notifications.from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// SMTP server; without it reports go to the outbox folder (`notifications.outbox`) as
+    /// `.eml` files. Credentials are named by environment variable (`username_env`,
+    /// `password_env`), never written here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<jobs::delivery::SmtpSettings>,
 }
 
 impl ReportSettings {
@@ -46,9 +54,16 @@ impl ReportSettings {
         {
             out.push(format!("reports.budget must be a number ≥ 0 (got {b})"));
         }
-        for name in self.recipients.keys() {
+        for (name, addresses) in &self.recipients {
             if let Err(e) = name.parse::<reports::ReportKind>() {
                 out.push(format!("reports.recipients: {e}"));
+            }
+            for address in addresses {
+                if !super::dag::looks_like_email(address) {
+                    out.push(format!(
+                        "reports.recipients.{name}: `{address}` is not an email address"
+                    ));
+                }
             }
         }
         out

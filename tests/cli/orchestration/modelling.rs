@@ -452,3 +452,211 @@ fn reports_render_from_the_pipeline_tables_and_twice_identically() {
         bad.stderr()
     );
 }
+
+const REPORT_JOBS: &str = "  sox_m:
+    type: report
+    report: sox-monthly
+    partitioning: monthly
+    depends_on: [ingest_m]
+    retries: { max_attempts: 1 }
+";
+
+/// Appends a `reports` section (recipients, and `smtp` when given) to the pipeline's config.
+fn add_reports_section(p: &Pipeline, recipient: &str, smtp: Option<String>) {
+    let config = p.ws.path("orchestration.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!(
+        "reports:\n  from: greenops@example.com\n  recipients:\n    sox-monthly: [{recipient}]\n"
+    ));
+    if let Some(smtp) = smtp {
+        text.push_str(&format!("  smtp: {smtp}\n"));
+    }
+    std::fs::write(&config, text).unwrap();
+}
+
+/// `{raw sha256, subject, content types, {attachment filename: sha256}}` of an .eml file, as
+/// Python's email package reads it.
+fn parse_eml(path: &std::path::Path) -> serde_json::Value {
+    let text = crate::support::python_run(
+        "import email, email.policy, hashlib, json, sys\n\
+         raw = open(sys.argv[1], 'rb').read()\n\
+         m = email.message_from_bytes(raw, policy=email.policy.default)\n\
+         files = {p.get_filename(): hashlib.sha256(p.get_payload(decode=True)).hexdigest()\n\
+                  for p in m.walk() if p.get_filename()}\n\
+         types = sorted({p.get_content_type() for p in m.walk()})\n\
+         print(json.dumps({'sha256': hashlib.sha256(raw).hexdigest(), 'subject': str(m['Subject']),\n\
+                           'to': str(m['To']), 'types': types, 'files': files}))",
+        &[path.to_str().unwrap()],
+    );
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The ledger's record of a send matches the message: every attachment's SHA-256, both parts.
+fn assert_matches_ledger(outputs: &serde_json::Value, eml: &serde_json::Value) {
+    assert_eq!(outputs["sent"], true, "{outputs}");
+    for a in outputs["attachments"].as_array().unwrap() {
+        let name = a["filename"].as_str().unwrap();
+        assert_eq!(
+            eml["files"][name], a["sha256"],
+            "{name}: {eml} vs {outputs}"
+        );
+    }
+    // every file part is a ledger attachment, except the inline charts
+    let files = eml["files"].as_object().unwrap();
+    let attached = files.keys().filter(|f| !f.ends_with(".png")).count();
+    assert_eq!(
+        attached,
+        outputs["attachments"].as_array().unwrap().len(),
+        "{eml}"
+    );
+    let types = eml["types"].to_string();
+    for t in [
+        "text/plain",
+        "text/html",
+        "image/png",
+        "text/csv",
+        "multipart/alternative",
+    ] {
+        assert!(types.contains(t), "{t} in {types}");
+    }
+    assert!(
+        eml["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("greenops SOX cost report · 2024-03")
+    );
+}
+
+#[test]
+fn a_report_job_sends_once_to_the_outbox_and_again_only_when_asked() {
+    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(&p, "controller@example.com", None);
+    ingest_history(&p);
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    let outbox = p.ws.path("outbox");
+    let emls = |_: ()| -> Vec<std::path::PathBuf> {
+        let mut list: Vec<_> = std::fs::read_dir(&outbox)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        list.sort();
+        list
+    };
+    assert_eq!(emls(()).len(), 1);
+    let runs = p.attempts("sox_m", "2024-03");
+    let outputs = &runs[0]["outputs"];
+    let eml = parse_eml(&p.ws.path(outputs["file"].as_str().unwrap()));
+    assert_matches_ledger(outputs, &eml);
+    assert_eq!(
+        eml["sha256"], outputs["sha256"],
+        "the ledger has the message's checksum"
+    );
+    assert!(
+        eml["to"]
+            .as_str()
+            .unwrap()
+            .contains("controller@example.com")
+    );
+
+    // a second run of the partition does not send it again…
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    assert_eq!(emls(()).len(), 1, "not sent twice");
+    let runs = p.attempts("sox_m", "2024-03");
+    let last = runs.last().unwrap();
+    assert_eq!(last["outputs"]["sent"], false, "{last}");
+    assert!(
+        last["outputs"]["skipped"]
+            .as_str()
+            .unwrap()
+            .contains("--resend")
+    );
+    // …unless asked
+    p.run(&["run", "sox_m", "--partition", "2024-03", "--resend"], &[])
+        .assert_code(0);
+    assert_eq!(emls(()).len(), 2, "--resend sends it again");
+}
+
+#[test]
+fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run() {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: run the tests with scripts/test.sh, which starts the SMTP test server")
+        })
+    };
+    let (host, port, ca, maildir) = (
+        var("GREENOPS_TEST_SMTP_HOST"),
+        var("GREENOPS_TEST_SMTP_PORT"),
+        var("GREENOPS_TEST_SMTP_CA"),
+        var("GREENOPS_TEST_SMTP_MAILDIR"),
+    );
+    let recipient = format!("controller-{}@example.com", super::uuid_like());
+    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(
+        &p,
+        &recipient,
+        Some(format!(
+            "{{ host: {host}, port: {port}, tls: starttls, username_env: GREENOPS_TEST_SMTP_USER, \
+             password_env: GREENOPS_TEST_SMTP_PASSWORD, ca_certificate: {ca} }}"
+        )),
+    );
+    ingest_history(&p);
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    let runs = p.attempts("sox_m", "2024-03");
+    let outputs = &runs[0]["outputs"];
+    // the server's copy: find it by its envelope recipient
+    let received: Vec<std::path::PathBuf> = std::fs::read_dir(&maildir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .contains(&recipient)
+        })
+        .collect();
+    assert_eq!(received.len(), 1, "one message reached the server");
+    let sidecar: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&received[0]).unwrap()).unwrap();
+    assert_eq!(sidecar["rcpt_tos"][0], recipient.as_str());
+    assert_eq!(sidecar["tls"], true);
+    assert_eq!(sidecar["authenticated"], true);
+    let eml = parse_eml(&received[0].with_extension("eml"));
+    assert_matches_ledger(outputs, &eml);
+    assert_eq!(
+        eml["sha256"], outputs["sha256"],
+        "the server got the bytes the ledger names"
+    );
+    let password = var("GREENOPS_TEST_SMTP_PASSWORD");
+    assert!(
+        !runs[0].to_string().contains(&password),
+        "no secret in the ledger"
+    );
+
+    // a server that is not there: the run fails (retryable), nothing is recorded as sent
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let q = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(
+        &q,
+        "controller@example.com",
+        Some(format!(
+            "{{ host: 127.0.0.1, port: {dead_port}, tls: none }}"
+        )),
+    );
+    ingest_history(&q);
+    let run = q.run(&["run", "sox_m", "--partition", "2024-03"], &[]);
+    run.assert_code(7);
+    let runs = q.attempts("sox_m", "2024-03");
+    assert_eq!(field(&runs[0], "status"), "failed", "{runs:#?}");
+    assert!(
+        field(&runs[0], "error").contains("unreachable"),
+        "{runs:#?}"
+    );
+}
