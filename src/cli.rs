@@ -65,9 +65,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the main job on embedded defaults: ingest the bundled sample exports into the local
-    /// warehouse, list and verify it, estimate carbon, then run the pipeline's ingest jobs
-    /// through the run ledger.
-    #[command(after_help = "Example:\n  greenops demo            # from the repository root")]
+    /// warehouse, list and verify it, estimate carbon, run the pipeline's ingest jobs through the
+    /// run ledger, forecast, detect anomalies, and write the daily digest, ESG and SOX reports
+    /// to the outbox.
+    #[command(
+        after_help = "Examples:\n  greenops demo                  # from the repository root\n  greenops demo --dir /tmp/demo  # everything under one folder"
+    )]
     Demo(DemoArgs),
     /// Ingest one export into the warehouse (replacing the partitions it covers).
     #[command(after_help = "\
@@ -449,6 +452,10 @@ pub struct WorkerArgs {
 /// `greenops demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
+    /// Put everything under DIR: DIR/warehouse, DIR/state.db, DIR/outbox, DIR/reports
+    /// (default: the global --warehouse and --state, and var/outbox, var/reports).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
     /// Folder holding the bundled sample exports.
     #[arg(long, default_value = "examples/exports")]
     pub exports: PathBuf,

@@ -45,6 +45,9 @@ pub struct ForecastSummary {
     pub projections: usize,
     /// Series that fell back to the seasonal naive (short history).
     pub fallbacks: usize,
+    /// Series skipped because they have no cost in the partition's month (discontinued
+    /// services, closed accounts): forecasting them would extrapolate from a stale past.
+    pub stale: usize,
 }
 
 /// One fitted series.
@@ -67,14 +70,24 @@ pub async fn forecast_costs(
     progress: &dyn Progress,
 ) -> Result<ForecastSummary> {
     let end = end_of_next_month(&request.through)?;
-    let inputs = read_families(warehouse, &request.series, &request.through, progress).await?;
+    let mut inputs = read_families(warehouse, &request.series, &request.through, progress).await?;
+    let month_start = end
+        .with_day(1)
+        .and_then(|d| d.checked_sub_months(chrono::Months::new(1)))
+        .unwrap_or(end);
+    let before = inputs.len();
+    inputs.retain(|(_, s)| s.days.last().is_some_and(|d| *d >= month_start));
+    let stale = before - inputs.len();
     progress.phase("forecasting");
     let fitted: Vec<Fitted> =
         crate::blocking::run(move || inputs.into_iter().map(fit(end)).collect::<Result<Vec<_>>>())
             .await??;
     let mut rows = Rows::default();
     let mut months = MonthRows::default();
-    let mut summary = ForecastSummary::default();
+    let mut summary = ForecastSummary {
+        stale,
+        ..Default::default()
+    };
     for f in &fitted {
         summary.series += 1;
         summary.fallbacks += usize::from(f.daily.fallback.is_some());

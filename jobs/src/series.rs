@@ -382,6 +382,24 @@ async fn grouped(
         .collect())
 }
 
+/// The latest day with cost rows (`YYYY-MM-DD`), if any: where a demo or a catch-up report
+/// run starts from.
+///
+/// # Errors
+/// Warehouse or polars failures.
+pub async fn latest_cost_day(warehouse: &Warehouse) -> Result<Option<String>> {
+    let lf = warehouse.scan(COST_TABLE).lazy().await?;
+    let df = crate::blocking::collect_streaming(
+        lf.select([col("ChargePeriodStart")
+            .max()
+            .dt()
+            .to_string("%Y-%m-%d")
+            .alias("day")]),
+    )
+    .await?;
+    Ok(df.column("day")?.str()?.get(0).map(str::to_string))
+}
+
 /// The value of tag `key` in a `Tags` JSON object (empty when absent or not an object);
 /// booleans and numbers as their JSON text.
 fn tag_value(tags: &str, key: &str) -> String {

@@ -1,5 +1,6 @@
-//! `greenops demo`: the main job on embedded defaults. Today it ingests every bundled sample
-//! export into the local warehouse, lists it and verifies it.
+//! `greenops demo`: the main job on embedded defaults: every bundled sample export into the
+//! local warehouse (listed and verified), carbon, the pipeline's ingest jobs through the run
+//! ledger, then forecasts, anomalies and the three reports ([`super::demo_reports`]).
 
 use crate::cli::{DemoArgs, IngestArgs, Kind, WarehouseCommand};
 use crate::exit::Exit;
@@ -83,10 +84,17 @@ pub async fn run(
         json: false,
     };
     super::carbon_cmd::run(wh, &g.config, crate::cli::CarbonCommand::Estimate(estimate)).await?;
-    if !g.config.exists() {
-        return Ok(verified);
-    }
-    pipeline(g).await
+    let status = if g.config.exists() {
+        pipeline(g).await?
+    } else {
+        verified
+    };
+    let (outbox, reports) = match &args.dir {
+        Some(dir) => (dir.join("outbox"), dir.join("reports")),
+        None => ("var/outbox".into(), "var/reports".into()),
+    };
+    super::demo_reports::run(wh, &g.config, &outbox, &reports).await?;
+    Ok(status)
 }
 
 /// The default pipeline's ingest jobs through the orchestrator: recorded in the run ledger and
@@ -120,6 +128,5 @@ async fn pipeline(g: &super::pipeline::Globals) -> anyhow::Result<Exit> {
     }
     println!("\n$ greenops audit verify");
     super::audit::run(g, crate::cli::AuditCommand::Verify).await?;
-    println!("\nNext: greenops runs · greenops backfill --help · greenops scheduler --help");
     Ok(status)
 }

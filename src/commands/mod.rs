@@ -6,6 +6,7 @@ mod bench;
 mod carbon_cmd;
 mod daemons;
 mod demo;
+mod demo_reports;
 mod ingest;
 mod models_cmd;
 mod pipeline;
@@ -44,7 +45,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Audit(cmd) => audit::run(&g, cmd).await,
         Command::Scheduler(args) => daemons::scheduler(&g, args).await,
         Command::Worker(args) => daemons::worker(&g, args).await,
-        Command::Demo(args) => demo::run(&open_warehouse(&cli.warehouse).await?, args, &g).await,
+        Command::Demo(args) => {
+            // --dir: a self-contained demo (warehouse, state, outbox, reports in one folder)
+            let g = match &args.dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("creating {}", dir.display()))?;
+                    pipeline::Globals {
+                        warehouse: dir.join("warehouse").display().to_string(),
+                        state: format!("sqlite://{}", dir.join("state.db").display()),
+                        config: g.config.clone(),
+                    }
+                }
+                None => g,
+            };
+            demo::run(&open_warehouse(&g.warehouse).await?, args, &g).await
+        }
         Command::Ingest(args) => ingest::run(&open_warehouse(&cli.warehouse).await?, args).await,
         Command::Warehouse(cmd) => {
             warehouse_cmd::run(&open_warehouse(&cli.warehouse).await?, cmd).await

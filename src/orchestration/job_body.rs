@@ -290,6 +290,7 @@ async fn run_forecast(ctx: &BodyContext) -> Result<JobOutput, RunError> {
             "tables": [jobs::forecasts::FORECASTS_TABLE, jobs::forecasts::PROJECTIONS_TABLE],
             "series": summary.series, "rows": summary.rows,
             "projections": summary.projections, "fallbacks": summary.fallbacks,
+            "stale": summary.stale,
         }),
     })
 }

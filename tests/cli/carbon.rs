@@ -343,4 +343,95 @@ fn the_demo_ingests_every_sample_and_estimates_carbon_for_every_provider() {
         serde_json::json!([["aws"], ["azure"], ["gcp"], ["oci"]]),
         "carbon rows with energy for every provider"
     );
+    // then forecasts, anomalies and the three reports, delivered to the outbox
+    for table in ["forecasts", "month_projections", "anomalies", "esg_monthly"] {
+        let dir = std::path::Path::new(&ws.warehouse).join(table);
+        assert!(dir.exists(), "{table}");
+    }
+    let emails: Vec<String> = std::fs::read_dir(ws.path("var/outbox"))
+        .expect("outbox")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(emails.len(), 3, "digest, ESG and SOX");
+    for subject in ["daily cost digest", "ESG report", "SOX cost report"] {
+        assert!(
+            emails
+                .iter()
+                .any(|m| m.contains(&format!("Subject: greenops {subject}"))),
+            "{subject}"
+        );
+    }
+    for report in ["daily-digest", "esg-monthly", "sox-monthly"] {
+        let preview = ws.path(&format!("var/reports/{report}/preview.html"));
+        assert!(preview.exists(), "{report}");
+    }
+    assert!(out.contains("Done. Where everything is:"), "{out}");
+}
+
+/// The demo end to end against a real SMTP server (aiosmtpd with STARTTLS and AUTH, started by
+/// scripts/test.sh): the three reports arrive with their recipients, both parts and charts.
+#[test]
+fn the_demo_delivers_its_reports_over_smtp() {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: run the tests with scripts/test.sh, which starts the SMTP \
+                 test server"
+            )
+        })
+    };
+    let ws = Workspace::new();
+    let exports = crate::support::repo().join("examples/exports");
+    let recipient = format!("esg-{}@example.com", std::process::id());
+    let config = format!(
+        "version: 1\nsources:\n  focus:\n    kind: focus\n    url: {focus}\njobs:\n  \
+         ingest_focus:\n    type: ingest\n    source: focus\n    partitioning: monthly\n\
+         reports:\n  recipients:\n    daily-digest: [{recipient}]\n    esg-monthly: \
+         [{recipient}]\n    sox-monthly: [{recipient}]\n  smtp: {{ host: {host}, port: {port}, \
+         tls: starttls, username_env: GREENOPS_TEST_SMTP_USER, password_env: \
+         GREENOPS_TEST_SMTP_PASSWORD, ca_certificate: {ca} }}\n",
+        focus = exports
+            .join("focus/focus1.0_official_sample_1000.csv")
+            .display(),
+        host = var("GREENOPS_TEST_SMTP_HOST"),
+        port = var("GREENOPS_TEST_SMTP_PORT"),
+        ca = var("GREENOPS_TEST_SMTP_CA"),
+    );
+    let config_path = ws.path("orchestration.yaml");
+    std::fs::write(&config_path, config).unwrap();
+    let dir = ws.path("demo");
+    let run = ws.run(&[
+        "--config",
+        config_path.to_str().unwrap(),
+        "demo",
+        "--exports",
+        exports.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+    ]);
+    run.assert_code(0);
+    let maildir = var("GREENOPS_TEST_SMTP_MAILDIR");
+    let received: Vec<serde_json::Value> = std::fs::read_dir(&maildir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|p| serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok())
+        .filter(|v: &serde_json::Value| v["rcpt_tos"][0] == recipient.as_str())
+        .collect();
+    assert_eq!(received.len(), 3, "three reports reached the server");
+    for message in &received {
+        assert_eq!(message["tls"], true);
+        assert_eq!(message["authenticated"], true);
+        let mime = message["mime"].to_string();
+        for part in ["text/plain", "text/html", "image/png", "text/csv"] {
+            assert!(mime.contains(part), "{part} in {}", message["subject"]);
+        }
+    }
+    assert!(
+        !dir.join("outbox").exists(),
+        "sent, not written to the outbox"
+    );
+    assert!(dir.join("warehouse/cost").exists() && dir.join("state.db").exists());
 }
