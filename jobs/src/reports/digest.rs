@@ -107,7 +107,12 @@ pub(super) async fn build(warehouse: &Warehouse, request: &ReportRequest) -> Res
             }
         }
     }
-    for (d, f) in forecasts.range(day.succ_opt().unwrap_or(day)..) {
+    // the forecast band to the end of the digest's month (the forecast runs further)
+    let month_end = models::forecast::month_end::last_day_of_month(day).unwrap_or(day);
+    for (d, f) in forecasts
+        .iter()
+        .filter(|(d, _)| **d > day && **d <= month_end)
+    {
         trend.push(TrendPoint {
             day: d.to_string(),
             actual: None,
