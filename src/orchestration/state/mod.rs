@@ -98,7 +98,7 @@ impl StateDb {
             .await
             .map_err(sql_err)?;
         if backend == Backend::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL")
+            with_setup_retries(|| pool.execute("PRAGMA journal_mode = WAL"))
                 .await
                 .map_err(sql_err)?;
         }
@@ -191,8 +191,9 @@ impl StateDb {
 }
 
 /// Runs a schema setup step, retrying when it loses a race: SQLite has no migration lock, so two
-/// processes opening a new state file at once can both try to create the tables; the loser's
-/// transaction rolls back and its retry finds the migration applied.
+/// processes opening a new state file at once can both try to create the tables (the loser's
+/// transaction rolls back and its retry finds the migration applied), and a process opening the
+/// file while another writes can be refused a write lock outright.
 pub async fn with_setup_retries<T, E: std::fmt::Display, F: Future<Output = Result<T, E>>>(
     mut setup: impl FnMut() -> F,
 ) -> Result<T, E> {
@@ -200,10 +201,13 @@ pub async fn with_setup_retries<T, E: std::fmt::Display, F: Future<Output = Resu
     loop {
         match setup().await {
             Ok(v) => return Ok(v),
-            Err(e) if attempt < 5 => {
+            // a busy writer (a scheduler ticking, a worker finishing) can make SQLite refuse a
+            // read-to-write upgrade at once, without waiting on busy_timeout: keep trying for
+            // about ten seconds
+            Err(e) if attempt < 24 => {
                 tracing::debug!(error = %e, attempt, "Schema setup raced another process; retrying.");
                 attempt += 1;
-                tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                tokio::time::sleep(Duration::from_millis((100 * attempt).min(500))).await;
             }
             Err(e) => return Err(e),
         }
