@@ -7,9 +7,7 @@
 
 use crate::error::{JobError, Result};
 use crate::ingest::Progress;
-use crate::series::{
-    DailySeries, Dimension, Measure, SeriesSpec, daily_series_within, read_families,
-};
+use crate::series::{Dimension, Measure, SeriesSpec, daily_series_within, read_families};
 use chrono::NaiveDateTime;
 use models::anomaly::{
     Alert, AlertGate, Anomaly, AnomalyConfig, Attribution, Breakdown, Contributor, attribute,
@@ -86,7 +84,7 @@ pub async fn detect_anomalies(
     let totals: Arc<BTreeMap<(SeriesSpec, String), Series>> = Arc::new(
         inputs
             .into_iter()
-            .map(|(spec, s)| ((spec, s.key.clone()), to_series(&s)))
+            .map(|(spec, s)| ((spec, s.key.clone()), s.to_series()))
             .collect(),
     );
     progress.phase("scoring");
@@ -166,16 +164,6 @@ fn score(
         .collect())
 }
 
-fn to_series(s: &DailySeries) -> Series {
-    Series::new(
-        s.days
-            .iter()
-            .map(|d| d.and_time(chrono::NaiveTime::MIN))
-            .collect(),
-        s.values.clone(),
-    )
-}
-
 /// Ranks the contributors of every finding; breakdowns are read once per monitored family and
 /// attribution dimension, and only for families with findings.
 async fn attribute_all(
@@ -206,7 +194,7 @@ async fn attribute_all(
             )
             .await?;
             for (outer, s) in within {
-                let series = to_series(&s);
+                let series = s.to_series();
                 let label = if s.key.is_empty() { "(none)" } else { &s.key };
                 breakdowns.entry(outer).or_default().push(Breakdown::new(
                     by.to_string(),

@@ -11,7 +11,6 @@ pub use crate::series::SeriesSpec;
 use crate::series::{DailySeries, read_families};
 use chrono::{Datelike, NaiveDate};
 use models::forecast::{Forecast, ForecastConfig, MonthEndProjection, project_months};
-use models::series::Series;
 use polars::prelude::*;
 use warehouse::Warehouse;
 
@@ -111,13 +110,7 @@ pub async fn forecast_costs(
 /// Fits one series through `end`.
 fn fit(end: NaiveDate) -> impl Fn((SeriesSpec, DailySeries)) -> Result<Fitted> {
     move |(spec, s)| {
-        let series = Series::new(
-            s.days
-                .iter()
-                .map(|d| d.and_time(chrono::NaiveTime::MIN))
-                .collect(),
-            s.values,
-        );
+        let series = s.to_series();
         let (daily, months) =
             project_months(&series, end, &ForecastConfig::default()).map_err(|e| {
                 crate::JobError::Polars(PolarsError::ComputeError(

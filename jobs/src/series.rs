@@ -130,6 +130,19 @@ impl From<Dimension> for String {
     }
 }
 
+impl DailySeries {
+    /// The series for the models: each day at midnight (UTC), the values as they are.
+    pub fn to_series(&self) -> models::series::Series {
+        models::series::Series::new(
+            self.days
+                .iter()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+                .collect(),
+            self.values.clone(),
+        )
+    }
+}
+
 /// Decimal places series values are summed with (t CO2e rows can be 1e-9).
 const SERIES_SCALE: usize = 12;
 

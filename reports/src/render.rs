@@ -167,6 +167,17 @@ impl Renderer {
         Self::from_sources(sources)
     }
 
+    /// The templates of `dir` when given, else the built-in ones.
+    ///
+    /// # Errors
+    /// As [`Self::from_dir`].
+    pub fn with_templates(dir: Option<&Path>) -> Result<Self, ReportError> {
+        match dir {
+            Some(dir) => Self::from_dir(dir),
+            None => Self::embedded(),
+        }
+    }
+
     fn from_sources(sources: Vec<(String, String)>) -> Result<Self, ReportError> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html.tera"]);

@@ -2,7 +2,7 @@
 
 use crate::cli::{CarbonCommand, CarbonEsgArgs, CarbonMode};
 use crate::exit::Exit;
-use crate::orchestration::config::{CarbonSettings, LoadedConfig};
+use crate::orchestration::config::LoadedConfig;
 use jobs::carbon::{
     CarbonRequest, CarbonSummary, MarketFactors, build_esg_monthly, estimate_carbon, mode_name,
 };
@@ -10,17 +10,8 @@ use jobs::ingest::new_run_id;
 use std::path::Path;
 use warehouse::Warehouse;
 
-/// The config's `carbon` section; defaults when the config file does not exist (a warehouse
-/// used without a pipeline), an error when it exists but cannot be read.
-fn settings(config: &Path) -> anyhow::Result<CarbonSettings> {
-    if !config.exists() {
-        return Ok(CarbonSettings::default());
-    }
-    Ok(LoadedConfig::load(config)?.config.carbon)
-}
-
 pub async fn run(wh: &Warehouse, config: &Path, cmd: CarbonCommand) -> anyhow::Result<Exit> {
-    let settings = settings(config)?;
+    let settings = LoadedConfig::section_or_default(config, |c| c.carbon)?;
     let args = match cmd {
         CarbonCommand::Estimate(args) => args,
         CarbonCommand::Esg(mut args) => {

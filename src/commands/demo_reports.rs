@@ -3,10 +3,8 @@
 //! rendered into a folder and delivered as `.eml` files to the outbox, and a summary.
 
 use crate::orchestration::config::LoadedConfig;
-use crate::orchestration::model_settings::{ModelSettings, expand};
-use crate::orchestration::report_settings::ReportSettings;
+use crate::orchestration::model_settings::expand;
 use anyhow::Context;
-use jobs::delivery::{Delivery, Email, Message, Outbox, Smtp};
 use reports::ReportKind;
 use std::path::Path;
 use warehouse::Warehouse;
@@ -18,12 +16,8 @@ pub async fn run(
     outbox: &Path,
     reports_dir: &Path,
 ) -> anyhow::Result<()> {
-    let (models, reports, from) = if config.exists() {
-        let c = LoadedConfig::load(config)?.config;
-        (c.models, c.reports, c.notifications.from)
-    } else {
-        (ModelSettings::default(), ReportSettings::default(), None)
-    };
+    let (models, reports, from) =
+        LoadedConfig::section_or_default(config, |c| (c.models, c.reports, c.notifications.from))?;
     let Some(day) = jobs::series::latest_cost_day(wh).await? else {
         println!("\nNo cost rows: nothing to forecast or report.");
         return Ok(());
@@ -70,15 +64,9 @@ pub async fn run(
         found.series, found.anomalies, found.alerts
     );
 
-    let renderer = match &reports.templates {
-        Some(dir) => reports::Renderer::from_dir(dir)?,
-        None => reports::Renderer::embedded()?,
-    };
+    let renderer = reports::Renderer::with_templates(reports.templates.as_deref())?;
     // reports.smtp in the config sends them; the embedded default is the outbox folder
-    let delivery: Delivery = match &reports.smtp {
-        Some(settings) => Smtp::new(settings.clone()).into(),
-        None => Outbox::new(outbox).into(),
-    };
+    let delivery = reports.delivery(outbox);
     let mut summary = Vec::new();
     for kind in ReportKind::ALL {
         let partition = if kind.daily() {
@@ -108,32 +96,14 @@ pub async fn run(
             .get(kind.name())
             .cloned()
             .unwrap_or_else(|| vec!["finops@example.com".into()]);
-        let date = chrono::DateTime::parse_from_rfc3339(&as_of)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_default();
-        let mut message = Message::new(Email {
-            from: reports
-                .from
-                .clone()
-                .or_else(|| from.clone())
-                .unwrap_or_else(|| "greenops@example.com".into()),
+        let from = reports.from.clone().or_else(|| from.clone());
+        let message = crate::orchestration::report_job::report_message(
+            &rendered,
+            from.unwrap_or_else(|| "greenops@example.com".into()),
             to,
-            subject: rendered.subject.clone(),
-            body: rendered.text.clone(),
-            date,
-        })
-        .with_html(rendered.html.clone())
-        .with_message_id(format!("{kind}.{partition}.demo@greenops"));
-        for image in &rendered.images {
-            message = message.with_inline_png(image.content_id.clone(), image.bytes.clone());
-        }
-        for file in &rendered.attachments {
-            message = message.with_attachment(
-                file.filename.clone(),
-                file.content_type.clone(),
-                file.bytes.clone(),
-            );
-        }
+            &as_of,
+            format!("{kind}.{partition}.demo@greenops"),
+        );
         let sent = delivery.send(&message).await?;
         println!("{}", rendered.subject);
         let place = match sent.file {

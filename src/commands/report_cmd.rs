@@ -2,6 +2,7 @@
 
 use crate::cli::{ReportCommand, ReportRenderArgs};
 use crate::exit::Exit;
+use crate::orchestration::config::LoadedConfig;
 use anyhow::Context;
 use std::path::Path;
 use warehouse::Warehouse;
@@ -15,7 +16,7 @@ pub async fn run(wh: &Warehouse, config: &Path, cmd: ReportCommand) -> anyhow::R
 
 async fn render(wh: &Warehouse, config: &Path, args: ReportRenderArgs) -> anyhow::Result<Exit> {
     let kind = args.report;
-    let settings = crate::orchestration::report_settings::load_or_default(config)?;
+    let settings = LoadedConfig::section_or_default(config, |c| c.reports)?;
     let as_of = match args.as_of {
         Some(t) => t,
         None => crate::orchestration::report_job::partition_end(&args.partition),
@@ -31,10 +32,8 @@ async fn render(wh: &Warehouse, config: &Path, args: ReportRenderArgs) -> anyhow
         previous_report: None,
     };
     let report = jobs::reports::build(wh, &request).await?;
-    let renderer = match args.templates.or(settings.templates) {
-        Some(dir) => reports::Renderer::from_dir(&dir)?,
-        None => reports::Renderer::embedded()?,
-    };
+    let templates = args.templates.or(settings.templates);
+    let renderer = reports::Renderer::with_templates(templates.as_deref())?;
     let rendered = renderer.render(&report)?;
     let written = rendered
         .write_to(&args.out)

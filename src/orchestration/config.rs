@@ -335,6 +335,21 @@ pub enum ConfigError {
 }
 
 impl LoadedConfig {
+    /// What `pick` takes from the config at `path`, or its defaults when there is no file (a
+    /// warehouse used without a pipeline); an error when the file exists but does not load.
+    ///
+    /// # Errors
+    /// As [`Self::load`].
+    pub fn section_or_default<T: Default>(
+        path: &Path,
+        pick: impl FnOnce(OrchestrationConfig) -> T,
+    ) -> Result<T, ConfigError> {
+        if !path.exists() {
+            return Ok(T::default());
+        }
+        Ok(pick(Self::load(path)?.config))
+    }
+
     /// Reads and parses a file; semantic checks are [`super::dag::Dag::build`]'s job.
     ///
     /// # Errors

@@ -3,7 +3,7 @@
 //! message id and the SHA-256 of the message and of every attachment.
 
 use super::job_body::{BodyContext, JobOutput, RunError};
-use jobs::delivery::{Delivery, Email, Message, Outbox, Smtp};
+use jobs::delivery::{Email, Message};
 use reports::ReportKind;
 use std::path::PathBuf;
 use warehouse::Warehouse;
@@ -60,11 +60,8 @@ pub async fn run_report(ctx: &BodyContext) -> Result<JobOutput, RunError> {
     let report = jobs::reports::build(&wh, &request)
         .await
         .map_err(|e| RunError::from_job(&e))?;
-    let renderer = match &ctx.reports.templates {
-        Some(dir) => reports::Renderer::from_dir(dir),
-        None => reports::Renderer::embedded(),
-    }
-    .map_err(|e| RunError::permanent(e.to_string()))?;
+    let renderer = reports::Renderer::with_templates(ctx.reports.templates.as_deref())
+        .map_err(|e| RunError::permanent(e.to_string()))?;
     let rendered = renderer
         .render(&report)
         .map_err(|e| RunError::permanent(e.to_string()))?;
@@ -74,43 +71,15 @@ pub async fn run_report(ctx: &BodyContext) -> Result<JobOutput, RunError> {
         .clone()
         .or_else(|| ctx.notifications.from.clone())
         .unwrap_or_else(|| "greenops@localhost.localdomain".into());
-    let date = chrono::DateTime::parse_from_rfc3339(&as_of)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_default();
-    let mut message = Message::new(Email {
-        from,
-        to: recipients.clone(),
-        subject: rendered.subject.clone(),
-        body: rendered.text.clone(),
-        date,
-    })
-    .with_html(rendered.html.clone())
-    .with_message_id(format!(
-        "{}.{}.{}@greenops",
-        kind.name(),
-        ctx.partition,
-        ctx.run_id
-    ));
-    for image in &rendered.images {
-        message = message.with_inline_png(image.content_id.clone(), image.bytes.clone());
-    }
-    for a in &rendered.attachments {
-        message =
-            message.with_attachment(a.filename.clone(), a.content_type.clone(), a.bytes.clone());
-    }
+    let message_id = format!("{}.{}.{}@greenops", kind.name(), ctx.partition, ctx.run_id);
+    let message = report_message(&rendered, from, recipients.clone(), &as_of, message_id);
     if ctx.stop.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(RunError::from_job(&jobs::JobError::Cancelled));
     }
-    let delivery: Delivery = match &ctx.reports.smtp {
-        Some(settings) => Smtp::new(settings.clone()).into(),
-        None => Outbox::new(
-            ctx.notifications
-                .outbox
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("var/outbox")),
-        )
-        .into(),
-    };
+    let outbox = ctx.notifications.outbox.clone();
+    let delivery = ctx
+        .reports
+        .delivery(&outbox.unwrap_or_else(|| PathBuf::from("var/outbox")));
     let sent = delivery
         .send(&message)
         .await
@@ -135,6 +104,37 @@ pub async fn run_report(ctx: &BodyContext) -> Result<JobOutput, RunError> {
             "resend": ctx.delivery.resend,
         }),
     })
+}
+
+/// The email of a rendered report: the text with the HTML as its alternative, the charts inline,
+/// the CSVs attached, dated `as_of` (RFC 3339) so a re-render is the same message.
+pub fn report_message(
+    rendered: &reports::Rendered,
+    from: String,
+    to: Vec<String>,
+    as_of: &str,
+    message_id: String,
+) -> Message {
+    let date = chrono::DateTime::parse_from_rfc3339(as_of)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    let mut message = Message::new(Email {
+        from,
+        to,
+        subject: rendered.subject.clone(),
+        body: rendered.text.clone(),
+        date,
+    })
+    .with_html(rendered.html.clone())
+    .with_message_id(message_id);
+    for image in &rendered.images {
+        message = message.with_inline_png(image.content_id.clone(), image.bytes.clone());
+    }
+    for a in &rendered.attachments {
+        message =
+            message.with_attachment(a.filename.clone(), a.content_type.clone(), a.bytes.clone());
+    }
+    message
 }
 
 /// The last instant of a day or month partition, RFC 3339 UTC: the report's "data as of" and

@@ -11,7 +11,6 @@
 //!     sox-monthly: [controller@example.com]
 //! ```
 
-use super::config::LoadedConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,13 +69,12 @@ impl ReportSettings {
     }
 }
 
-/// The `reports` section of the config at `path`, or the defaults when there is no file.
-///
-/// # Errors
-/// A config file that exists but does not load.
-pub fn load_or_default(path: &Path) -> anyhow::Result<ReportSettings> {
-    if !path.exists() {
-        return Ok(ReportSettings::default());
+impl ReportSettings {
+    /// Where reports go: the `smtp` server when set, else `.eml` files in `outbox`.
+    pub fn delivery(&self, outbox: &Path) -> jobs::delivery::Delivery {
+        match &self.smtp {
+            Some(settings) => jobs::delivery::Smtp::new(settings.clone()).into(),
+            None => jobs::delivery::Outbox::new(outbox).into(),
+        }
     }
-    Ok(LoadedConfig::load(path)?.config.reports)
 }
