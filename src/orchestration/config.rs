@@ -147,9 +147,7 @@ fn default_timeout() -> Span {
     Span::from_secs(2 * 3600)
 }
 
-/// Job types. `ingest`, `carbon` and `forecast` execute in this version; the others are declared
-/// so the default pipeline's shape is fixed and validated (anomalies and reports arrive with
-/// their issues).
+/// Job types: what a job's body does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobKind {

@@ -459,6 +459,11 @@ const REPORT_JOBS: &str = "  sox_m:
     partitioning: monthly
     depends_on: [ingest_m]
     retries: { max_attempts: 1 }
+  digest_d:
+    type: report
+    report: daily-digest
+    partitioning: daily
+    depends_on: [forecast_m, anomalies_m]
 ";
 
 /// Appends a `reports` section (recipients, and `smtp` when given) to the pipeline's config.
@@ -466,7 +471,8 @@ fn add_reports_section(p: &Pipeline, recipient: &str, smtp: Option<String>) {
     let config = p.ws.path("orchestration.yaml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str(&format!(
-        "reports:\n  from: greenops@example.com\n  recipients:\n    sox-monthly: [{recipient}]\n"
+        "reports:\n  from: greenops@example.com\n  recipients:\n    sox-monthly: [{recipient}]\n    \
+         daily-digest: [finops@example.com]\n"
     ));
     if let Some(smtp) = smtp {
         text.push_str(&format!("  smtp: {smtp}\n"));
@@ -474,8 +480,8 @@ fn add_reports_section(p: &Pipeline, recipient: &str, smtp: Option<String>) {
     std::fs::write(&config, text).unwrap();
 }
 
-/// `{raw sha256, subject, content types, {attachment filename: sha256}}` of an .eml file, as
-/// Python's email package reads it.
+/// `{raw sha256, subject, to, content types, {attachment filename: sha256}, plain text}` of an
+/// .eml file, as Python's email package reads it.
 fn parse_eml(path: &std::path::Path) -> serde_json::Value {
     let text = crate::support::python_run(
         "import email, email.policy, hashlib, json, sys\n\
@@ -484,8 +490,9 @@ fn parse_eml(path: &std::path::Path) -> serde_json::Value {
          files = {p.get_filename(): hashlib.sha256(p.get_payload(decode=True)).hexdigest()\n\
                   for p in m.walk() if p.get_filename()}\n\
          types = sorted({p.get_content_type() for p in m.walk()})\n\
+         text = m.get_body(('plain',)).get_content()\n\
          print(json.dumps({'sha256': hashlib.sha256(raw).hexdigest(), 'subject': str(m['Subject']),\n\
-                           'to': str(m['To']), 'types': types, 'files': files}))",
+                           'to': str(m['To']), 'types': types, 'files': files, 'text': text}))",
         &[path.to_str().unwrap()],
     );
     serde_json::from_str(&text).unwrap()
@@ -578,38 +585,62 @@ fn a_report_job_sends_once_to_the_outbox_and_again_only_when_asked() {
     p.run(&["run", "sox_m", "--partition", "2024-03", "--resend"], &[])
         .assert_code(0);
     assert_eq!(emls(()).len(), 2, "--resend sends it again");
+
+    // the nightly digest of the incident's day: its month's forecast and anomalies run first
+    p.run(
+        &[
+            "run",
+            "digest_d",
+            "--partition",
+            SPIKE_DAY,
+            "--with-upstream",
+        ],
+        &[],
+    )
+    .assert_code(0);
+    let runs = p.attempts("digest_d", SPIKE_DAY);
+    let outputs = &runs[0]["outputs"];
+    assert_eq!(outputs["sent"], true, "{runs:#?}");
+    let eml = parse_eml(&p.ws.path(outputs["file"].as_str().unwrap()));
+    assert!(
+        eml["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("greenops daily cost digest · {SPIKE_DAY}")),
+        "{eml}"
+    );
+    assert_eq!(eml["to"], "finops@example.com");
+    assert!(
+        eml["text"]
+            .as_str()
+            .unwrap()
+            .contains("spike since 2024-04-10"),
+        "the digest lists the incident: {}",
+        eml["text"]
+    );
 }
 
-#[test]
-fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run() {
-    let var = |name: &str| {
-        std::env::var(name).unwrap_or_else(|_| {
-            panic!("{name} is not set: run the tests with scripts/test.sh, which starts the SMTP test server")
-        })
-    };
-    let (host, port, ca, maildir) = (
-        var("GREENOPS_TEST_SMTP_HOST"),
-        var("GREENOPS_TEST_SMTP_PORT"),
-        var("GREENOPS_TEST_SMTP_CA"),
-        var("GREENOPS_TEST_SMTP_MAILDIR"),
-    );
-    let recipient = format!("controller-{}@example.com", super::uuid_like());
-    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
-    add_reports_section(
-        &p,
-        &recipient,
-        Some(format!(
-            "{{ host: {host}, port: {port}, tls: starttls, username_env: GREENOPS_TEST_SMTP_USER, \
-             password_env: GREENOPS_TEST_SMTP_PASSWORD, ca_certificate: {ca} }}"
-        )),
-    );
-    ingest_history(&p);
-    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
-        .assert_code(0);
-    let runs = p.attempts("sox_m", "2024-03");
-    let outputs = &runs[0]["outputs"];
-    // the server's copy: find it by its envelope recipient
-    let received: Vec<std::path::PathBuf> = std::fs::read_dir(&maildir)
+/// A variable scripts/test.sh sets for its SMTP test server.
+fn smtp_var(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with scripts/test.sh, which starts the SMTP test server")
+    })
+}
+
+/// The `reports.smtp` value for the test server: STARTTLS, AUTH from env, its CA.
+fn test_smtp_server() -> String {
+    format!(
+        "{{ host: {}, port: {}, tls: starttls, username_env: GREENOPS_TEST_SMTP_USER, \
+         password_env: GREENOPS_TEST_SMTP_PASSWORD, ca_certificate: {} }}",
+        smtp_var("GREENOPS_TEST_SMTP_HOST"),
+        smtp_var("GREENOPS_TEST_SMTP_PORT"),
+        smtp_var("GREENOPS_TEST_SMTP_CA"),
+    )
+}
+
+/// The test server's sidecars (`N.json`) of messages to `address`.
+fn received_by(maildir: &str, address: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(maildir)
         .unwrap()
         .flatten()
         .map(|e| e.path())
@@ -617,9 +648,24 @@ fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run()
         .filter(|p| {
             std::fs::read_to_string(p)
                 .unwrap_or_default()
-                .contains(&recipient)
+                .contains(address)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run() {
+    let maildir = smtp_var("GREENOPS_TEST_SMTP_MAILDIR");
+    let recipient = format!("controller-{}@example.com", super::uuid_like());
+    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(&p, &recipient, Some(test_smtp_server()));
+    ingest_history(&p);
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    let runs = p.attempts("sox_m", "2024-03");
+    let outputs = &runs[0]["outputs"];
+    // the server's copy: find it by its envelope recipient
+    let received = received_by(&maildir, &recipient);
     assert_eq!(received.len(), 1, "one message reached the server");
     let sidecar: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&received[0]).unwrap()).unwrap();
@@ -632,7 +678,7 @@ fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run()
         eml["sha256"], outputs["sha256"],
         "the server got the bytes the ledger names"
     );
-    let password = var("GREENOPS_TEST_SMTP_PASSWORD");
+    let password = smtp_var("GREENOPS_TEST_SMTP_PASSWORD");
     assert!(
         !runs[0].to_string().contains(&password),
         "no secret in the ledger"
@@ -659,4 +705,98 @@ fn a_report_job_delivers_over_starttls_and_an_unreachable_server_fails_the_run()
         field(&runs[0], "error").contains("unreachable"),
         "{runs:#?}"
     );
+}
+
+/// `.eml` files in the pipeline's outbox that carry the SOX report (failure notifications are
+/// written there too).
+fn sox_reports_in_outbox(p: &Pipeline) -> usize {
+    p.outbox()
+        .iter()
+        .filter(|m| m.contains("SOX cost report"))
+        .count()
+}
+
+/// Runs sox_m for 2024-03 expecting it to fail; returns the ledger's error.
+fn failed_sox_run(p: &Pipeline) -> String {
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(7);
+    let runs = p.attempts("sox_m", "2024-03");
+    assert_eq!(field(&runs[0], "status"), "failed", "{runs:#?}");
+    field(&runs[0], "error").to_string()
+}
+
+/// The latest sox_m run of 2024-03 sent its report.
+fn assert_last_sox_run_sent(p: &Pipeline) {
+    let runs = p.attempts("sox_m", "2024-03");
+    assert_eq!(runs.last().unwrap()["outputs"]["sent"], true, "{runs:#?}");
+}
+
+#[test]
+fn a_broken_user_template_fails_the_report_run_sends_nothing_and_the_fixed_rerun_sends() {
+    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(&p, "controller@example.com", None);
+    // the user's copy of the templates, with a variable the report does not have
+    let templates = p.ws.path("my-templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    for entry in std::fs::read_dir(repo().join("templates")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    let txt = templates.join("sox_monthly.txt.tera");
+    let original = std::fs::read_to_string(&txt).unwrap();
+    std::fs::write(
+        &txt,
+        format!("{original}\nSigned off by {{{{ report.signed_off_by }}}}\n"),
+    )
+    .unwrap();
+    let config = p.ws.path("orchestration.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!("  templates: {}\n", templates.display()));
+    std::fs::write(&config, text).unwrap();
+    ingest_history(&p);
+
+    let error = failed_sox_run(&p);
+    assert!(
+        error.contains("sox_monthly.txt.tera") && error.contains("report.signed_off_by"),
+        "the error names the template and the variable: {error}"
+    );
+    assert_eq!(sox_reports_in_outbox(&p), 0, "nothing sent");
+
+    // the user fixes the template; the same partition now runs and sends once
+    std::fs::write(&txt, original).unwrap();
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    assert_eq!(sox_reports_in_outbox(&p), 1);
+    assert_last_sox_run_sent(&p);
+}
+
+#[test]
+fn a_recipient_the_server_refuses_fails_the_run_delivers_to_nobody_and_a_fixed_rerun_sends() {
+    let maildir = smtp_var("GREENOPS_TEST_SMTP_MAILDIR");
+    let id = super::uuid_like();
+    let good = format!("controller-{id}@example.com");
+    // the test server answers 550 (no such user) to addresses starting with `reject`
+    let refused = format!("reject-{id}@example.com");
+    let p = Pipeline::new(super::Backend::Sqlite, &format!("{JOBS}{REPORT_JOBS}"));
+    add_reports_section(&p, &format!("{good}, {refused}"), Some(test_smtp_server()));
+    ingest_history(&p);
+
+    let error = failed_sox_run(&p);
+    assert!(error.contains("550"), "the server's reply: {error}");
+    assert_eq!(
+        received_by(&maildir, &good).len(),
+        0,
+        "no partial send to the other recipient"
+    );
+
+    // without the bad address the same partition is sent, once
+    let config = p.ws.path("orchestration.yaml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(&format!(", {refused}"), "");
+    std::fs::write(&config, text).unwrap();
+    p.run(&["run", "sox_m", "--partition", "2024-03"], &[])
+        .assert_code(0);
+    assert_eq!(received_by(&maildir, &good).len(), 1);
+    assert_last_sox_run_sent(&p);
 }

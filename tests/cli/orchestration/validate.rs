@@ -18,6 +18,7 @@ fn the_default_pipeline_validates_and_prints_its_dag() {
         "carbon",
         "forecast",
         "anomalies",
+        "daily_digest",
         "cost_report",
         "esg_report",
     ] {
