@@ -12,9 +12,19 @@
 //! * Publishing makes each partition's folder match its manifest: on a local folder by an atomic
 //!   directory exchange (`renameat2(RENAME_EXCHANGE)`), so a reader of `<t>/**/*.parquet` sees either
 //!   the old or the new files of a partition, never a mix; on object stores by copying the new
-//!   objects, deleting the superseded ones and writing the partition's `_manifest.json` last.
+//!   objects, writing the partition's `_manifest.json` (a conditional put against the one it
+//!   replaces, and only over an older version) and then deleting the superseded objects.
+//! * Local writers of a table are serialised by a lock file; object stores have no locks, so
+//!   there two writers (or a writer and a recovering process) may publish at once: the
+//!   conditional manifest write makes the newest commit win each partition, and an object is
+//!   deleted only when no manifest of its commit or a newer one lists it.
 //! * A crash after the commit point is rolled forward by [`Warehouse::recover`], which every writer
 //!   runs before committing and every command that opens a local warehouse runs on start-up.
+//!   `_log/<t>/_published` records the version up to which every commit is known published,
+//!   so recovery only looks at the partitions when a commit may be unpublished.
+//! * A run that crashed before its commit record leaves staging behind: a local folder no lock
+//!   holds, removed by the next recovery; on an object store, uploads that recovery removes once
+//!   they are older than [`ABANDONED_UPLOAD_AGE`].
 
 use crate::error::{Result, WarehouseError};
 use crate::failpoint::FailPoint;
@@ -26,8 +36,8 @@ use crate::schema::COST_SCHEMA_VERSION;
 use crate::staging::Staging;
 use futures::TryStreamExt;
 use object_store::path::Path as StorePath;
-use object_store::{ObjectStoreExt, PutPayload};
-use std::collections::BTreeMap;
+use object_store::{ObjectStore, ObjectStoreExt, PutMode, PutPayload, UpdateVersion};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use tokio::io::AsyncWriteExt;
 
@@ -50,11 +60,18 @@ pub struct CommitInfo {
 pub struct RecoveryReport {
     /// Partitions whose committed files were published (rolled forward).
     pub published: usize,
-    /// Abandoned staging folders removed.
+    /// Abandoned staging removed: local staging folders, or on an object store the runs whose
+    /// uploads are older than [`ABANDONED_UPLOAD_AGE`].
     pub removed_staging: usize,
 }
 
 const MAX_COMMIT_ATTEMPTS: u32 = 5;
+
+/// How old the newest object a run uploaded to an object store's `_staging/` must be before
+/// recovery takes the run for abandoned and deletes its uploads. Object stores have no locks to
+/// tell a crashed run from a running one; a run commits within moments of finishing its upload,
+/// so a day is far beyond any live run.
+pub const ABANDONED_UPLOAD_AGE: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 impl Warehouse {
     /// Commits everything staged in `staging`, replacing the partitions it wrote.
@@ -66,7 +83,10 @@ impl Warehouse {
         let outcome = self.commit_staged(&mut staging, info).await;
         if outcome.is_err() && !staging.keep && staging.upload {
             // refused before the commit point: drop what was uploaded to the store's staging
-            if let Err(e) = self.remove_run_staging(&staging.run_id).await {
+            if let Err(e) = self
+                .remove_run_staging(&staging.run_id, &staging.table)
+                .await
+            {
                 tracing::warn!(run_id = %staging.run_id, error = %e, "Could not remove uploaded staging.");
             }
         }
@@ -88,7 +108,8 @@ impl Warehouse {
             return Err(WarehouseError::Injected("before commit".into()));
         }
         let _lock = self.writer_lock(&staging.table).await?;
-        self.recover_locked(&staging.table).await?;
+        self.recover_locked(&staging.table, Some(&staging.run_id))
+            .await?;
 
         let mut sources = info.sources.clone();
         sources.sort();
@@ -146,8 +167,14 @@ impl Warehouse {
         for manifest in &record.partitions {
             self.publish(manifest).await?;
         }
-        self.mark_published(&record.table, record.version).await?;
-        self.remove_run_staging(&staging.run_id).await?;
+        // only when every earlier commit is known published: on an object store a concurrent
+        // writer's earlier commit may still be publishing (or have crashed), and recovery must
+        // not take the marker for proof that it was published
+        if self.published_version(&record.table).await?.unwrap_or(0) + 1 == record.version {
+            self.mark_published(&record.table, record.version).await?;
+        }
+        self.remove_run_staging(&staging.run_id, &staging.table)
+            .await?;
         Ok(record)
     }
 
@@ -157,15 +184,28 @@ impl Warehouse {
     /// Storage failures, or a committed partition whose staged files are gone.
     pub async fn recover(&self, table: &str) -> Result<RecoveryReport> {
         let _lock = self.writer_lock(table).await?;
-        self.recover_locked(table).await
+        self.recover_locked(table, None).await
     }
 
-    async fn recover_locked(&self, table: &str) -> Result<RecoveryReport> {
+    /// [`Warehouse::recover`] with the writer lock held; `committing` is the run about to commit,
+    /// whose staging is never abandoned.
+    async fn recover_locked(
+        &self,
+        table: &str,
+        committing: Option<&str>,
+    ) -> Result<RecoveryReport> {
         let mut report = RecoveryReport::default();
-        let state = self.state(table).await?;
-        if state.version > 0 && self.published_version(table).await? != Some(state.version) {
+        let published = self.published_version(table).await?.unwrap_or(0);
+        let history = log::history(self.store.as_ref(), table).await?;
+        let state = log::replay(&history);
+        if published < state.version {
             for manifest in state.partitions.values() {
-                if self.live_manifest_version(manifest).await? != Some(manifest.version) {
+                // newer than the log we read: a concurrent commit published it
+                if self
+                    .live_manifest_version(manifest)
+                    .await?
+                    .is_none_or(|live| live < manifest.version)
+                {
                     tracing::warn!(partition = %manifest.key, version = manifest.version,
                         "Rolling forward an unpublished commit.");
                     self.publish(manifest).await?;
@@ -173,8 +213,21 @@ impl Warehouse {
                 }
             }
             self.mark_published(table, state.version).await?;
+            if !matches!(self.location, Location::Local(_)) {
+                // every partition of these commits is now live at its version or a newer one:
+                // their uploads are not needed any more, also those of partitions a later commit
+                // replaced, which the loop above did not publish (their runs may be gone)
+                for record in history.iter().filter(|r| r.version > published) {
+                    if committing != Some(record.run_id.as_str()) {
+                        self.remove_run_staging(&record.run_id, table).await?;
+                    }
+                }
+            }
         }
-        report.removed_staging = self.remove_abandoned_staging()?;
+        report.removed_staging = match &self.location {
+            Location::Local(_) => self.remove_abandoned_staging()?,
+            Location::S3 { .. } => self.remove_abandoned_uploads(table, committing).await?,
+        };
         Ok(report)
     }
 
@@ -235,42 +288,144 @@ impl Warehouse {
                     .map_err(|e| WarehouseError::io(manifest_path.display(), e))?;
                 swap_in(&staged, &live)?;
             }
-            Location::S3 { .. } => {
-                let live_dir = StorePath::from(format!("{}/{rel}", manifest.table));
-                for file in &manifest.files {
-                    let from = staged_object(&manifest.run_id, &manifest.table, &rel, &file.name);
-                    self.store
-                        .copy(&from, &live_dir.clone().join(file.name.as_str()))
-                        .await?;
-                }
-                let existing: Vec<StorePath> = self
-                    .store
-                    .list(Some(&live_dir))
-                    .map_ok(|m| m.location)
-                    .try_collect()
-                    .await?;
-                for path in existing {
-                    let name = path.filename().unwrap_or_default();
-                    if name != PARTITION_MANIFEST_FILE
-                        && !manifest.files.iter().any(|f| f.name == name)
-                    {
-                        self.store.delete(&path).await?;
-                    }
-                }
-                self.store
-                    .put(
-                        &live_dir.clone().join(PARTITION_MANIFEST_FILE),
-                        PutPayload::from(manifest_json),
-                    )
-                    .await?;
-                for file in &manifest.files {
-                    let staged = staged_object(&manifest.run_id, &manifest.table, &rel, &file.name);
-                    self.store.delete(&staged).await?;
-                }
-            }
+            Location::S3 { .. } => self.publish_to_store(manifest, manifest_json).await?,
         }
         tracing::debug!(partition = %manifest.key, version = manifest.version, "Partition published.");
         Ok(())
+    }
+
+    /// Publishes a partition on an object store, where publishers are not serialised by a lock:
+    /// the committer, a concurrent committer of a newer version of the same partition, and a
+    /// recovering process may all publish at once. The partition manifest is therefore written
+    /// with a conditional put against the manifest read before (compare-and-swap), only while the
+    /// live version is older than this one, and objects are deleted only when neither this
+    /// commit nor a newer one of the partition lists them.
+    async fn publish_to_store(&self, manifest: &PartitionManifest, json: Vec<u8>) -> Result<()> {
+        let rel = manifest.key.relative_dir();
+        let live_dir = StorePath::from(format!("{}/{rel}", manifest.table));
+        let manifest_path = live_dir.clone().join(PARTITION_MANIFEST_FILE);
+        let mut copied = false;
+        let won = 'publish: loop {
+            let live = self.live_manifest(&manifest_path).await?;
+            let base = match live {
+                Some((version, _)) if version >= manifest.version => {
+                    break version == manifest.version;
+                }
+                Some((_, base)) => Some(base),
+                None => None,
+            };
+            if !copied {
+                for file in &manifest.files {
+                    let from = staged_object(&manifest.run_id, &manifest.table, &rel, &file.name);
+                    let to = live_dir.clone().join(file.name.as_str());
+                    match self.store.copy(&from, &to).await {
+                        Ok(()) => {}
+                        // another process published this commit (or a newer one) and removed
+                        // the staging: the next look at the live manifest ends the loop
+                        Err(object_store::Error::NotFound { .. }) => {
+                            match self.live_manifest(&manifest_path).await? {
+                                Some((v, _)) if v >= manifest.version => continue 'publish,
+                                _ => return Err(missing_staging(manifest)),
+                            }
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                copied = true;
+            }
+            let mode = match base {
+                Some(base) => PutMode::Update(base),
+                None => PutMode::Create,
+            };
+            match self
+                .store
+                .put_opts(&manifest_path, PutPayload::from(json.clone()), mode.into())
+                .await
+            {
+                Ok(_) => break true,
+                // the manifest changed since it was read: look again
+                Err(
+                    object_store::Error::Precondition { .. }
+                    | object_store::Error::AlreadyExists { .. },
+                ) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if !won {
+            tracing::debug!(partition = %manifest.key, version = manifest.version,
+                "A newer commit of the partition is live; not publishing this one.");
+        }
+        self.remove_superseded(manifest, &live_dir, won).await?;
+        for file in &manifest.files {
+            let staged = staged_object(&manifest.run_id, &manifest.table, &rel, &file.name);
+            delete_if_exists(self.store.as_ref(), &staged).await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the objects of a partition folder that no live or future manifest lists: those of
+    /// commits older than `manifest` (and `manifest`'s own when `keep_own` is false, i.e. a newer
+    /// commit is live). The log is read after the folder is listed, so any object listed that a
+    /// newer commit copied in belongs to a commit record that the read sees.
+    async fn remove_superseded(
+        &self,
+        manifest: &PartitionManifest,
+        live_dir: &StorePath,
+        keep_own: bool,
+    ) -> Result<()> {
+        let listed: Vec<StorePath> = self
+            .store
+            .list(Some(live_dir))
+            .map_ok(|m| m.location)
+            .try_collect()
+            .await?;
+        let own = |name: &str| keep_own && manifest.files.iter().any(|f| f.name == name);
+        let candidates: Vec<StorePath> = listed
+            .into_iter()
+            .filter(|p| {
+                let name = p.filename().unwrap_or_default();
+                name != PARTITION_MANIFEST_FILE && !own(name)
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Ok(());
+        }
+        let mut newer: BTreeSet<String> = BTreeSet::new();
+        for record in
+            log::records_after(self.store.as_ref(), &manifest.table, manifest.version).await?
+        {
+            for m in record.partitions.iter().filter(|m| m.key == manifest.key) {
+                newer.extend(m.files.iter().map(|f| f.name.clone()));
+            }
+        }
+        for path in candidates {
+            if !newer.contains(path.filename().unwrap_or_default()) {
+                delete_if_exists(self.store.as_ref(), &path).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live manifest's version and the object version to update it against.
+    async fn live_manifest(&self, path: &StorePath) -> Result<Option<(u64, UpdateVersion)>> {
+        match self.store.get(path).await {
+            Ok(got) => {
+                let base = UpdateVersion {
+                    e_tag: got.meta.e_tag.clone(),
+                    version: got.meta.version.clone(),
+                };
+                let bytes = got.bytes().await?;
+                let live: PartitionManifest = serde_json::from_slice(&bytes).map_err(|e| {
+                    WarehouseError::CorruptMetadata {
+                        path: path.to_string(),
+                        reason: e.to_string(),
+                    }
+                })?;
+                Ok(Some((live.version, base)))
+            }
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn live_manifest_version(&self, manifest: &PartitionManifest) -> Result<Option<u64>> {
@@ -279,22 +434,10 @@ impl Warehouse {
             manifest.table,
             manifest.key.relative_dir()
         ));
-        match self.store.get(&path).await {
-            Ok(got) => {
-                let bytes = got.bytes().await?;
-                let live: PartitionManifest = serde_json::from_slice(&bytes).map_err(|e| {
-                    WarehouseError::CorruptMetadata {
-                        path: path.to_string(),
-                        reason: e.to_string(),
-                    }
-                })?;
-                Ok(Some(live.version))
-            }
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.live_manifest(&path).await?.map(|(version, _)| version))
     }
 
+    /// The version up to which every commit of `table` is known to be published.
     async fn published_version(&self, table: &str) -> Result<Option<u64>> {
         match self.store.get(&published_marker(table)).await {
             Ok(got) => Ok(String::from_utf8_lossy(&got.bytes().await?)
@@ -306,7 +449,11 @@ impl Warehouse {
         }
     }
 
+    /// Records that every commit of `table` up to `version` is published (never lowers it).
     async fn mark_published(&self, table: &str, version: u64) -> Result<()> {
+        if self.published_version(table).await? >= Some(version) {
+            return Ok(());
+        }
         self.store
             .put(
                 &published_marker(table),
@@ -316,7 +463,9 @@ impl Warehouse {
         Ok(())
     }
 
-    async fn remove_run_staging(&self, run_id: &str) -> Result<()> {
+    /// Removes the staging of `run_id`: on a local root its folder, on an object store the
+    /// objects it uploaded for `table` (other tables of the run keep theirs).
+    async fn remove_run_staging(&self, run_id: &str, table: &str) -> Result<()> {
         match &self.location {
             Location::Local(root) => {
                 let dir = root.join("_staging").join(run_id);
@@ -325,7 +474,7 @@ impl Warehouse {
                     std::fs::remove_file(root.join("_staging").join(format!("{run_id}.lock")));
             }
             Location::S3 { .. } => {
-                let prefix = StorePath::from(format!("_staging/{run_id}"));
+                let prefix = StorePath::from(format!("_staging/{run_id}/{table}"));
                 let leftovers: Vec<StorePath> = self
                     .store
                     .list(Some(&prefix))
@@ -333,11 +482,59 @@ impl Warehouse {
                     .try_collect()
                     .await?;
                 for path in leftovers {
-                    self.store.delete(&path).await?;
+                    delete_if_exists(self.store.as_ref(), &path).await?;
                 }
             }
         }
         Ok(())
+    }
+
+    /// Removes what runs uploaded to `_staging/<run>/<table>/` of an object store and never
+    /// committed: the uploads of a run whose newest object is older than
+    /// [`ABANDONED_UPLOAD_AGE`] by the warehouse clock (a run commits within seconds of
+    /// uploading; without locks on object stores, age is what tells a crashed run from a running
+    /// one), except `committing`'s. Called after the table was rolled forward, so no committed
+    /// run still needs its staged objects. Returns the number of runs removed.
+    async fn remove_abandoned_uploads(
+        &self,
+        table: &str,
+        committing: Option<&str>,
+    ) -> Result<usize> {
+        let objects: Vec<object_store::ObjectMeta> = self
+            .store
+            .list(Some(&StorePath::from("_staging")))
+            .try_collect()
+            .await?;
+        let mut runs: BTreeMap<String, (chrono::DateTime<chrono::Utc>, Vec<StorePath>)> =
+            BTreeMap::new();
+        for meta in objects {
+            let mut parts = meta.location.parts();
+            let (_, Some(run), Some(t)) = (parts.next(), parts.next(), parts.next()) else {
+                continue;
+            };
+            if t.as_ref() != table || committing == Some(run.as_ref()) {
+                continue;
+            }
+            let entry = runs
+                .entry(run.as_ref().to_string())
+                .or_insert((meta.last_modified, Vec::new()));
+            entry.0 = entry.0.max(meta.last_modified);
+            entry.1.push(meta.location);
+        }
+        let cutoff = self.clock.now() - ABANDONED_UPLOAD_AGE;
+        let mut removed = 0;
+        for (run, (newest, paths)) in runs {
+            if newest >= cutoff {
+                continue;
+            }
+            tracing::warn!(run_id = %run, table, objects = paths.len(),
+                "Removing the uploaded staging of an abandoned run.");
+            for path in paths {
+                delete_if_exists(self.store.as_ref(), &path).await?;
+            }
+            removed += 1;
+        }
+        Ok(removed)
     }
 
     /// Removes local staging folders whose run no longer holds its lock (crashed or finished).
@@ -400,6 +597,14 @@ fn staged_object(run_id: &str, table: &str, rel_dir: &str, file: &str) -> StoreP
 
 fn published_marker(table: &str) -> StorePath {
     StorePath::from(format!("_log/{table}/_published"))
+}
+
+/// Deletes `path`; an object already gone is fine (concurrent publishers delete the same ones).
+async fn delete_if_exists(store: &dyn ObjectStore, path: &StorePath) -> Result<()> {
+    match store.delete(path).await {
+        Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn missing_staging(manifest: &PartitionManifest) -> WarehouseError {

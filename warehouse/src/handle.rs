@@ -3,10 +3,11 @@
 use crate::clock::{SharedClock, SystemClock};
 use crate::error::{Result, WarehouseError};
 use crate::failpoint::FailPoint;
-use crate::location::Location;
+use crate::location::{Location, StoreOptions};
 use crate::log::{self, TableState};
 use crate::staging::Staging;
 use object_store::ObjectStore;
+use polars::prelude::cloud::CloudOptions;
 use std::fs::File;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -16,21 +17,36 @@ use std::sync::Arc;
 pub struct Warehouse {
     pub(crate) location: Location,
     pub(crate) store: Arc<dyn ObjectStore>,
+    /// Settings of an `s3://` root, shared by the object store and polars scans.
+    pub(crate) options: StoreOptions,
     pub(crate) clock: SharedClock,
     pub(crate) code_version: String,
 }
 
 impl Warehouse {
     /// Opens the warehouse at `url` (a local path, `file://…` or `s3://bucket/prefix`).
+    /// S3 settings come from the `AWS_*` environment variables ([`StoreOptions::from_env`]).
     ///
     /// # Errors
     /// An unsupported URL, or storage that cannot be reached or created.
     pub fn open(url: &str) -> Result<Self> {
+        Self::open_with_options(url, StoreOptions::from_env())
+    }
+
+    /// Opens the warehouse at `url` with explicit S3 settings: `options` override the `AWS_*`
+    /// environment for both the object store and polars scans, e.g. for a test process talking
+    /// to a local S3-compatible server (changing the environment of a multi-threaded process is
+    /// unsound). Local roots ignore `options`.
+    ///
+    /// # Errors
+    /// An unsupported URL, or storage that cannot be reached or created.
+    pub fn open_with_options(url: &str, options: StoreOptions) -> Result<Self> {
         let location = Location::parse(url)?;
-        let store = location.open_store()?;
+        let store = location.open_store(&options)?;
         Ok(Self {
             location,
             store,
+            options,
             clock: Arc::new(SystemClock),
             code_version: env!("CARGO_PKG_VERSION").to_string(),
         })
@@ -56,6 +72,18 @@ impl Warehouse {
     /// The object store rooted at the warehouse.
     pub fn store(&self) -> &Arc<dyn ObjectStore> {
         &self.store
+    }
+
+    /// Cloud options for polars reading this warehouse's objects directly (e.g. a hive glob
+    /// over `<table>/**/*.parquet`); `None` for local folders.
+    pub fn polars_cloud_options(&self) -> Option<CloudOptions> {
+        self.location.polars_cloud_options(&self.options)
+    }
+
+    /// The URI polars reads `path` (relative to the warehouse root, e.g. `cost/**/*.parquet`)
+    /// under: an absolute local path or `s3://bucket/prefix/path`.
+    pub fn polars_uri(&self, path: &str) -> String {
+        self.location.polars_uri(path)
     }
 
     /// The warehouse clock.
@@ -110,9 +138,14 @@ impl Warehouse {
                     Some(lock_path),
                 )
             }
+            // private to this handle: another process (or warehouse) may stage the same run id
             Location::S3 { .. } => (
                 std::env::temp_dir()
-                    .join(format!("greenops-staging-{run_id}"))
+                    .join(format!(
+                        "greenops-staging-{run_id}-{}-{}",
+                        std::process::id(),
+                        unique_suffix()
+                    ))
                     .join(table),
                 true,
                 None,
@@ -158,4 +191,15 @@ impl Warehouse {
             }
         }
     }
+}
+
+/// A suffix no other staging folder of this process has.
+fn unique_suffix() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    format!("{nanos}-{n}")
 }

@@ -1,7 +1,8 @@
 //! The greenops warehouse: canonical tables as hive-partitioned Parquet on `object_store`.
 //!
 //! * [`schema`] — the canonical cost table (FOCUS 1.2 columns + greenops `x_` columns).
-//! * [`Warehouse`] — an opened root (`var/warehouse`, `file:///…`, `s3://bucket/prefix`).
+//! * [`Warehouse`] — an opened root (`var/warehouse`, `file:///…`, `s3://bucket/prefix`); S3
+//!   settings come from the `AWS_*` environment or [`StoreOptions`].
 //! * Writes go through [`Staging`] and [`Warehouse::commit`] (see [`commit`] for the protocol):
 //!   nothing half-written is ever visible, and re-committing a partition replaces it.
 //! * Reads go through [`Warehouse::scan`], which prunes partitions from the manifests and returns
@@ -38,7 +39,7 @@ pub use error::{Blame, Result, WarehouseError};
 pub use failpoint::FailPoint;
 pub use handle::Warehouse;
 pub use inventory::TableInventory;
-pub use location::Location;
+pub use location::{Location, StoreOptions};
 pub use manifest::{CommitRecord, FileEntry, PartitionManifest, SourceFile};
 pub use partition::{PartitionFilter, PartitionKey};
 pub use scan::TableScan;

@@ -7,9 +7,9 @@ use crate::error::{Result, WarehouseError};
 use object_store::ObjectStore;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
-use object_store::path::Path as StorePath;
 use object_store::prefix::PrefixStore;
 use polars::prelude::cloud::CloudOptions;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,6 +24,72 @@ pub const S3_ENV_KEYS: &[&str] = &[
     "AWS_ENDPOINT_URL",
     "AWS_ALLOW_HTTP",
 ];
+
+/// Settings of an `s3://` warehouse, keyed by the [`S3_ENV_KEYS`] names: by default the
+/// process environment ([`StoreOptions::from_env`]); [`StoreOptions::with`] overrides single values,
+/// for programs that cannot change their environment (setting variables in a multi-threaded
+/// process is unsound, e.g. in tests). The object store and polars scans of a warehouse are
+/// configured from the same options, so the two can never disagree.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct StoreOptions {
+    values: BTreeMap<String, String>,
+}
+
+impl StoreOptions {
+    /// The [`S3_ENV_KEYS`] variables of this process's environment.
+    pub fn from_env() -> Self {
+        let values = S3_ENV_KEYS
+            .iter()
+            .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
+            .collect();
+        Self { values }
+    }
+
+    /// Sets `key` (one of [`S3_ENV_KEYS`], e.g. `AWS_ENDPOINT_URL`) to `value`.
+    ///
+    /// # Panics
+    /// For a key outside [`S3_ENV_KEYS`] (a programming error, not an input one).
+    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
+        assert!(
+            S3_ENV_KEYS.contains(&key),
+            "unknown S3 option {key:?}: use one of {S3_ENV_KEYS:?}"
+        );
+        self.values.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    /// The region: `AWS_REGION`, else `AWS_DEFAULT_REGION`, else `us-east-1`.
+    fn region(&self) -> &str {
+        self.get("AWS_REGION")
+            .or_else(|| self.get("AWS_DEFAULT_REGION"))
+            .unwrap_or("us-east-1")
+    }
+
+    fn allow_http(&self) -> bool {
+        self.get("AWS_ALLOW_HTTP")
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+    }
+}
+
+impl std::fmt::Debug for StoreOptions {
+    /// Names every option but prints only the non-secret values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for (k, v) in &self.values {
+            let secret = matches!(
+                k.as_str(),
+                "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN" | "AWS_ACCESS_KEY_ID"
+            );
+            map.entry(k, &if secret { "***" } else { v.as_str() });
+        }
+        map.finish()
+    }
+}
 
 /// A parsed warehouse root.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,22 +166,25 @@ impl Location {
         }
     }
 
-    /// The URI polars should use for an object at `path` (relative to the warehouse root).
-    pub fn polars_uri(&self, path: &StorePath) -> String {
+    /// The URI polars should use for `path` (relative to the warehouse root; an object path or
+    /// a glob such as `cost/**/*.parquet`).
+    pub fn polars_uri(&self, path: &str) -> String {
         match self {
-            Location::Local(root) => std::path::absolute(root.join(path.as_ref()))
-                .unwrap_or_else(|_| root.join(path.as_ref()))
+            Location::Local(root) => std::path::absolute(root.join(path))
+                .unwrap_or_else(|_| root.join(path))
                 .display()
                 .to_string(),
-            Location::S3 { .. } => format!("{}/{}", self.display(), path.as_ref()),
+            Location::S3 { .. } => format!("{}/{path}", self.display()),
         }
     }
 
-    /// Opens the object store rooted at this location (creating a local folder if needed).
+    /// Opens the object store rooted at this location (creating a local folder if needed). For
+    /// `s3://` roots the client starts from the environment (`AmazonS3Builder::from_env`, which
+    /// also finds web-identity and container credentials) and `options` override it.
     ///
     /// # Errors
     /// Local folder creation failures, or an S3 configuration the client refuses.
-    pub fn open_store(&self) -> Result<Arc<dyn ObjectStore>> {
+    pub fn open_store(&self, options: &StoreOptions) -> Result<Arc<dyn ObjectStore>> {
         match self {
             Location::Local(root) => {
                 std::fs::create_dir_all(root).map_err(|e| WarehouseError::io(root.display(), e))?;
@@ -125,17 +194,23 @@ impl Location {
                 Ok(Arc::new(LocalFileSystem::new_with_prefix(root)?))
             }
             Location::S3 { bucket, prefix } => {
-                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
-                if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
+                let mut builder = AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .with_region(options.region());
+                if let Some(v) = options.get("AWS_ACCESS_KEY_ID") {
+                    builder = builder.with_access_key_id(v);
+                }
+                if let Some(v) = options.get("AWS_SECRET_ACCESS_KEY") {
+                    builder = builder.with_secret_access_key(v);
+                }
+                if let Some(v) = options.get("AWS_SESSION_TOKEN") {
+                    builder = builder.with_token(v);
+                }
+                if let Some(endpoint) = options.get("AWS_ENDPOINT_URL") {
                     builder = builder.with_endpoint(endpoint);
                 }
-                if env_flag("AWS_ALLOW_HTTP") {
+                if options.allow_http() {
                     builder = builder.with_allow_http(true);
-                }
-                if std::env::var("AWS_REGION").is_err()
-                    && std::env::var("AWS_DEFAULT_REGION").is_err()
-                {
-                    builder = builder.with_region("us-east-1");
                 }
                 let s3: Arc<dyn ObjectStore> = Arc::new(builder.build()?);
                 if prefix.is_empty() {
@@ -147,44 +222,35 @@ impl Location {
         }
     }
 
-    /// Cloud options for polars scans of this location (`None` for local folders).
-    pub fn polars_cloud_options(&self) -> Option<CloudOptions> {
+    /// Cloud options for polars scans of this location (`None` for local folders), from the same
+    /// `options` as [`Location::open_store`].
+    pub fn polars_cloud_options(&self, options: &StoreOptions) -> Option<CloudOptions> {
         match self {
             Location::Local(_) => None,
             Location::S3 { .. } => {
-                let mut config: Vec<(String, String)> = Vec::new();
-                let mut push = |key: &str, env: &str| {
-                    if let Ok(v) = std::env::var(env) {
-                        config.push((key.to_string(), v));
+                use object_store::aws::AmazonS3ConfigKey as Key;
+                let mut config: Vec<(Key, String)> =
+                    vec![(Key::Region, options.region().to_string())];
+                for (key, name) in [
+                    (Key::AccessKeyId, "AWS_ACCESS_KEY_ID"),
+                    (Key::SecretAccessKey, "AWS_SECRET_ACCESS_KEY"),
+                    (Key::Token, "AWS_SESSION_TOKEN"),
+                    (Key::Endpoint, "AWS_ENDPOINT_URL"),
+                ] {
+                    if let Some(v) = options.get(name) {
+                        config.push((key, v.to_string()));
                     }
-                };
-                push("aws_access_key_id", "AWS_ACCESS_KEY_ID");
-                push("aws_secret_access_key", "AWS_SECRET_ACCESS_KEY");
-                push("aws_session_token", "AWS_SESSION_TOKEN");
-                push("aws_endpoint_url", "AWS_ENDPOINT_URL");
-                push("aws_region", "AWS_DEFAULT_REGION");
-                push("aws_region", "AWS_REGION");
-                if !config.iter().any(|(k, _)| k == "aws_region") {
-                    config.push(("aws_region".into(), "us-east-1".into()));
                 }
-                if env_flag("AWS_ALLOW_HTTP") {
-                    config.push(("aws_allow_http".into(), "true".into()));
+                if options.allow_http() {
+                    config.push((
+                        Key::Client(object_store::ClientConfigKey::AllowHttp),
+                        "true".into(),
+                    ));
                 }
-                Some(
-                    CloudOptions::default().with_aws(config.iter().filter_map(|(k, v)| {
-                        k.parse::<object_store::aws::AmazonS3ConfigKey>()
-                            .ok()
-                            .map(|k| (k, v.clone()))
-                    })),
-                )
+                Some(CloudOptions::default().with_aws(config))
             }
         }
     }
-}
-
-fn env_flag(name: &str) -> bool {
-    std::env::var(name)
-        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
 #[cfg(test)]
@@ -210,5 +276,43 @@ mod tests {
         );
         assert!(Location::parse("gs://x").is_err());
         assert!(Location::parse("s3://key:secret@bucket").is_err());
+    }
+
+    #[test]
+    fn store_options_override_configure_polars_and_hide_secrets() {
+        let options = StoreOptions::default()
+            .with("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")
+            .with("AWS_ACCESS_KEY_ID", "key-id")
+            .with("AWS_SECRET_ACCESS_KEY", "very-secret")
+            .with("AWS_ALLOW_HTTP", "TRUE");
+        assert_eq!(options.region(), "us-east-1");
+        assert!(options.allow_http());
+        assert_eq!(
+            options
+                .clone()
+                .with("AWS_DEFAULT_REGION", "eu-west-1")
+                .region(),
+            "eu-west-1"
+        );
+        let shown = format!("{options:?}");
+        assert!(shown.contains("http://127.0.0.1:9000"), "{shown}");
+        assert!(
+            !shown.contains("very-secret") && !shown.contains("key-id"),
+            "{shown}"
+        );
+        let s3 = Location::parse("s3://bucket/prefix").unwrap();
+        assert!(s3.polars_cloud_options(&options).is_some());
+        assert!(s3.open_store(&options).is_ok());
+        assert!(
+            Location::Local("x".into())
+                .polars_cloud_options(&options)
+                .is_none()
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "unknown S3 option")]
+    fn store_options_refuse_unknown_keys() {
+        let _options = StoreOptions::default().with("AWS_PASSWORD", "x");
     }
 }

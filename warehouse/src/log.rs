@@ -42,14 +42,21 @@ pub struct TableState {
 /// # Errors
 /// Storage failures, or [`WarehouseError::CorruptMetadata`] for unreadable records or gaps.
 pub async fn read_state(store: &dyn ObjectStore, table: &str) -> Result<TableState> {
+    Ok(replay(&history(store, table).await?))
+}
+
+/// The state after `records` (a whole log, oldest first).
+pub fn replay(records: &[CommitRecord]) -> TableState {
     let mut state = TableState::default();
-    for record in history(store, table).await? {
-        for manifest in record.partitions {
-            state.partitions.insert(manifest.key.clone(), manifest);
+    for record in records {
+        for manifest in &record.partitions {
+            state
+                .partitions
+                .insert(manifest.key.clone(), manifest.clone());
         }
         state.version = record.version;
     }
-    Ok(state)
+    state
 }
 
 /// Every commit record of `table`, oldest first (what replaced what, and when: restatements).
@@ -57,8 +64,45 @@ pub async fn read_state(store: &dyn ObjectStore, table: &str) -> Result<TableSta
 /// # Errors
 /// Storage failures, or [`WarehouseError::CorruptMetadata`] for unreadable records or gaps.
 pub async fn history(store: &dyn ObjectStore, table: &str) -> Result<Vec<CommitRecord>> {
-    let mut versions: Vec<(u64, StorePath)> = store
-        .list(Some(&log_dir(table)))
+    let versions = versions(store.list(Some(&log_dir(table)))).await?;
+    let mut records = Vec::with_capacity(versions.len());
+    for (expected, (version, path)) in (1u64..).zip(versions) {
+        if version != expected {
+            return Err(WarehouseError::CorruptMetadata {
+                path: path.to_string(),
+                reason: format!("log gap: expected version {expected}, found {version}"),
+            });
+        }
+        records.push(read_record(store, &path).await?);
+    }
+    Ok(records)
+}
+
+/// The commit records of `table` newer than `version`, oldest first. Lists only the log objects
+/// after `version` (S3 `start-after`), so it costs one request however long the log is.
+///
+/// # Errors
+/// Storage failures, or [`WarehouseError::CorruptMetadata`] for unreadable records.
+pub async fn records_after(
+    store: &dyn ObjectStore,
+    table: &str,
+    version: u64,
+) -> Result<Vec<CommitRecord>> {
+    let listing = store.list_with_offset(Some(&log_dir(table)), &log_object(table, version));
+    let mut records = Vec::new();
+    for (v, path) in versions(listing).await? {
+        if v > version {
+            records.push(read_record(store, &path).await?);
+        }
+    }
+    Ok(records)
+}
+
+/// The commit objects of a log listing, by version.
+async fn versions(
+    listing: futures::stream::BoxStream<'static, object_store::Result<object_store::ObjectMeta>>,
+) -> Result<Vec<(u64, StorePath)>> {
+    let mut versions: Vec<(u64, StorePath)> = listing
         .map_err(WarehouseError::from)
         .try_filter_map(|meta| async move {
             let name = meta.location.filename().unwrap_or_default().to_string();
@@ -70,23 +114,15 @@ pub async fn history(store: &dyn ObjectStore, table: &str) -> Result<Vec<CommitR
         .try_collect()
         .await?;
     versions.sort();
-    let mut records = Vec::with_capacity(versions.len());
-    for (expected, (version, path)) in (1u64..).zip(versions) {
-        if version != expected {
-            return Err(WarehouseError::CorruptMetadata {
-                path: path.to_string(),
-                reason: format!("log gap: expected version {expected}, found {version}"),
-            });
-        }
-        let bytes = store.get(&path).await?.bytes().await?;
-        let record: CommitRecord =
-            serde_json::from_slice(&bytes).map_err(|e| WarehouseError::CorruptMetadata {
-                path: path.to_string(),
-                reason: e.to_string(),
-            })?;
-        records.push(record);
-    }
-    Ok(records)
+    Ok(versions)
+}
+
+async fn read_record(store: &dyn ObjectStore, path: &StorePath) -> Result<CommitRecord> {
+    let bytes = store.get(path).await?.bytes().await?;
+    serde_json::from_slice(&bytes).map_err(|e| WarehouseError::CorruptMetadata {
+        path: path.to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// Publishes `record` as version `record.version`.

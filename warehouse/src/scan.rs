@@ -112,7 +112,7 @@ impl<'a> TableScan<'a> {
     /// Storage failures reading the log, or polars refusing the scan.
     pub async fn lazy(self) -> Result<LazyFrame> {
         let state = self.warehouse.state(&self.table).await?;
-        let cloud = self.warehouse.location.polars_cloud_options();
+        let cloud = self.warehouse.polars_cloud_options();
         let mut frames = Vec::new();
         let partitions = state
             .partitions
@@ -132,7 +132,7 @@ impl<'a> TableScan<'a> {
                         key.relative_dir(),
                         f.name
                     ));
-                    PlRefPath::new(self.warehouse.location.polars_uri(&p))
+                    PlRefPath::new(self.warehouse.location.polars_uri(p.as_ref()))
                 })
                 .collect();
             let args = ScanArgsParquet {

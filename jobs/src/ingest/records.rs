@@ -83,23 +83,37 @@ impl FieldCounter {
         self.records.saturating_sub(1)
     }
 
-    fn feed(&mut self, bytes: &[u8]) -> Result<(), String> {
-        for &b in bytes {
-            match b {
-                // a doubled quote inside quotes toggles twice: still inside
-                b'"' => {
-                    self.in_quotes = !self.in_quotes;
-                    self.has_content = true;
+    /// Scans with `memchr` from quote to quote and line to line, counting the separators of each
+    /// stretch in bulk: the byte-at-a-time loop this replaces cost a core for most of an ingest.
+    fn feed(&mut self, mut bytes: &[u8]) -> Result<(), String> {
+        while !bytes.is_empty() {
+            if self.in_quotes {
+                // a doubled quote inside quotes closes and reopens: still inside
+                match memchr::memchr(b'"', bytes) {
+                    Some(i) => {
+                        self.in_quotes = false;
+                        bytes = &bytes[i + 1..];
+                    }
+                    None => return Ok(()),
                 }
-                _ if self.in_quotes => {}
-                b',' => {
-                    self.fields += 1;
-                    self.has_content = true;
-                }
-                b'\n' => self.end_record()?,
-                b'\r' => {}
-                _ => self.has_content = true,
+                continue;
             }
+            let end = memchr::memchr2(b'"', b'\n', bytes).unwrap_or(bytes.len());
+            let stretch = &bytes[..end];
+            let separators = stretch.iter().filter(|&&b| b == b',').count();
+            self.fields += separators;
+            if separators > 0 || stretch.iter().any(|&b| b != b'\r') {
+                self.has_content = true;
+            }
+            match bytes.get(end) {
+                Some(b'"') => {
+                    self.in_quotes = true;
+                    self.has_content = true;
+                }
+                Some(_) => self.end_record()?,
+                None => {}
+            }
+            bytes = &bytes[(end + 1).min(bytes.len())..];
         }
         Ok(())
     }
@@ -175,6 +189,21 @@ mod tests {
             check("a,b,c\n1,2,3\n4,5,6,", 3).unwrap_err(),
             "row 2 has 4 fields but the header has 3 (a ragged row)"
         );
+    }
+
+    #[test]
+    fn every_split_of_the_bytes_counts_the_same() {
+        let text = "a,b,c\r\n\"x,\"\"y\"\"\",2,3\r\n\r\n,,\n\"multi\nline\",\"\",z\n";
+        for size in 1..=text.len() {
+            let mut c = FieldCounter::new(3, false);
+            for chunk in text.as_bytes().chunks(size) {
+                c.feed(chunk).unwrap();
+            }
+            assert_eq!(c.records, 4, "chunks of {size}");
+            c.finish().unwrap();
+        }
+        let mut c = FieldCounter::new(3, false);
+        assert!(c.feed(b"a,b,c\n1,\"2,3\"\n").is_err(), "the quoted comma is not a separator");
     }
 
     #[test]
