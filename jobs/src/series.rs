@@ -188,8 +188,8 @@ impl Measure {
 
     fn day(&self) -> Expr {
         match self {
-            Measure::Cost(_) => col("ChargePeriodStart").dt().to_string("%Y-%m-%d"),
-            Measure::Kwh | Measure::Tco2e => col("day").cast(DataType::String),
+            Measure::Cost(_) => col("ChargePeriodStart").dt().date(),
+            Measure::Kwh | Measure::Tco2e => col("day").cast(DataType::Date),
         }
     }
 }
@@ -284,18 +284,30 @@ pub async fn read_families(
     through: &str,
     progress: &dyn crate::ingest::Progress,
 ) -> Result<Vec<(SeriesSpec, DailySeries)>> {
+    // one scan per measure: its daily sums by every dimension its families split by, from which
+    // each family is a small regrouping (a scan of the cost table per family was most of a
+    // nightly forecast)
+    let mut measures: Vec<&Measure> = families.iter().map(|f| &f.measure).collect();
+    measures.sort();
+    measures.dedup();
+    let mut cubes = BTreeMap::new();
+    for measure in measures {
+        progress.phase(&format!("reading {measure}"));
+        let mut dims = vec![Dimension::Total];
+        for f in families.iter().filter(|f| &f.measure == measure) {
+            if !dims.contains(&f.dimension) {
+                dims.push(f.dimension.clone());
+            }
+        }
+        let cube = DailyCube::read(warehouse, measure, dims, None, Some(through)).await?;
+        cubes.insert(measure.clone(), cube);
+    }
     let mut out = Vec::new();
     for spec in families {
-        progress.phase(&format!("reading {} by {}", spec.measure, spec.dimension));
-        for s in daily_series(
-            warehouse,
-            &spec.dimension,
-            &spec.measure,
-            None,
-            Some(through),
-        )
-        .await?
-        {
+        let Some(cube) = cubes.get(&spec.measure).and_then(Option::as_ref) else {
+            continue;
+        };
+        for (_, s) in cube.series([&Dimension::Total, &spec.dimension]).await? {
             out.push((spec.clone(), s));
         }
     }
@@ -326,42 +338,104 @@ async fn grouped(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<Vec<(String, DailySeries)>> {
-    let mut keys = Vec::with_capacity(2);
-    for dimension in dims {
-        keys.push(match measure {
-            Measure::Cost(_) => dimension.cost_key(),
-            Measure::Kwh | Measure::Tco2e => {
-                dimension.carbon_key().ok_or_else(|| JobError::BadValue {
-                    file: "config".into(),
-                    row: 0,
-                    column: "series".into(),
-                    reason: format!("the carbon table has no `{dimension}` split for {measure}"),
-                })?
-            }
-        });
+    let cube = DailyCube::read(
+        warehouse,
+        measure,
+        dims.map(Clone::clone).to_vec(),
+        from,
+        to,
+    );
+    match cube.await? {
+        Some(cube) => cube.series(dims).await,
+        None => Ok(Vec::new()),
     }
-    let [k0, k1]: [Expr; 2] = keys
-        .try_into()
-        .map_err(|_| JobError::Polars(PolarsError::ComputeError("two series keys".into())))?;
-    let lf = warehouse
-        .scan(measure.table())
-        .billing_periods(from, to)
-        .lazy()
-        .await?;
-    if measure.table() == CARBON_TABLE && !lf.clone().collect_schema()?.contains("kwh") {
-        return Ok(Vec::new()); // no carbon estimated yet: no series
+}
+
+/// Exact daily sums of a measure by a set of dimensions (`k0`, `k1`, … in the order given, `day`,
+/// `value` as a decimal): one scan of the table, regrouped for each family in memory.
+struct DailyCube {
+    dims: Vec<Dimension>,
+    sums: DataFrame,
+}
+
+impl DailyCube {
+    /// Scans the measure's table over billing periods `from..=to`; `None` when the table has
+    /// no such measure yet (no carbon estimated).
+    async fn read(
+        warehouse: &Warehouse,
+        measure: &Measure,
+        dims: Vec<Dimension>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Option<Self>> {
+        let mut keys = Vec::with_capacity(dims.len() + 1);
+        for (i, dimension) in dims.iter().enumerate() {
+            let key = match measure {
+                Measure::Cost(_) => dimension.cost_key(),
+                Measure::Kwh | Measure::Tco2e => {
+                    dimension.carbon_key().ok_or_else(|| JobError::BadValue {
+                        file: "config".into(),
+                        row: 0,
+                        column: "series".into(),
+                        reason: format!(
+                            "the carbon table has no `{dimension}` split for {measure}"
+                        ),
+                    })?
+                }
+            };
+            keys.push(key.alias(format!("k{i}")));
+        }
+        let lf = warehouse
+            .scan(measure.table())
+            .billing_periods(from, to)
+            .lazy()
+            .await?;
+        if measure.table() == CARBON_TABLE && !lf.clone().collect_schema()?.contains("kwh") {
+            return Ok(None); // no carbon estimated yet: no series
+        }
+        keys.push(measure.day().alias("day"));
+        let names: Vec<Expr> = (0..dims.len())
+            .map(|i| col(format!("k{i}")))
+            .chain([col("day")])
+            .collect();
+        let mut select = keys;
+        select.push(measure.value().alias("value"));
+        let sums = lf.select(select).group_by(names).agg([col("value").sum()]);
+        let sums = crate::blocking::collect_streaming(sums).await?;
+        Ok(Some(Self { dims, sums }))
     }
-    let grouped = lf
-        .select([
-            k0.alias("k0"),
-            k1.alias("k1"),
-            measure.day().alias("day"),
-            measure.value().alias("value"),
-        ])
-        .group_by([col("k0"), col("k1"), col("day")])
-        .agg([col("value").sum().cast(DataType::Float64)])
-        .sort(["k0", "k1", "day"], SortMultipleOptions::default());
-    let df = crate::blocking::collect_streaming(grouped).await?;
+
+    /// The series per `(dims[0], dims[1])` value pair (both among the cube's dimensions); the
+    /// series' key is the second.
+    async fn series(&self, dims: [&Dimension; 2]) -> Result<Vec<(String, DailySeries)>> {
+        let column = |d: &Dimension| {
+            self.dims
+                .iter()
+                .position(|x| x == d)
+                .map(|i| col(format!("k{i}")))
+                .ok_or_else(|| {
+                    JobError::Polars(PolarsError::ComputeError(
+                        format!("{d} is not a dimension of the daily sums").into(),
+                    ))
+                })
+        };
+        let (c0, c1) = (column(dims[0])?, column(dims[1])?);
+        let grouped = self
+            .sums
+            .clone()
+            .lazy()
+            .group_by([c0.alias("k0"), c1.alias("k1"), col("day")])
+            .agg([col("value").sum().cast(DataType::Float64)])
+            .with_column(col("day").cast(DataType::String))
+            .sort(["k0", "k1", "day"], SortMultipleOptions::default());
+        let df = crate::blocking::run(move || grouped.collect()).await??;
+        to_series(&df, dims)
+    }
+}
+
+/// `(outer, series)` pairs from `k0`, `k1`, `day` (`YYYY-MM-DD`) and `value` columns, each
+/// series spanning its first to its last day with zeros where a day has no rows.
+fn to_series(df: &DataFrame, dims: [&Dimension; 2]) -> Result<Vec<(String, DailySeries)>> {
     let k0 = df.column("k0")?.str()?.clone();
     let k1 = df.column("k1")?.str()?.clone();
     let days = df.column("day")?.str()?.clone();
