@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""Reference ingest for `greenops bench ingest`: the work of `greenops ingest aws-cur FILE`, done
+"""Reference ingest for `greenops bench ingest`: the work of `greenops ingest ADAPTER FILE`, done
 with DuckDB, so the two can be compared on the same input.
 
-Usage: duckdb_ingest.py FILE.csv.gz OUT_DIR
+Usage: duckdb_ingest.py [--format cur-csv|cur-parquet|focus-parquet|azure-csv] FILE OUT_DIR
 
-* Reads the legacy AWS CUR CSV (gzip) with every column as VARCHAR.
+* cur-csv (default): reads the legacy AWS CUR CSV (gzip) with every column as VARCHAR.
+  cur-parquet: reads the Athena-style CUR Parquet (`line_item_unblended_cost`, …), every column
+  cast to VARCHAR first (greenops parses doubles through their shortest decimal text too), and
+  resolves each legacy name to its snake_case column.
 * Projects it onto greenops' canonical cost table (FOCUS 1.2 columns plus the x_ extensions, in the
   same order, with the same mapping as jobs/src/ingest/aws_cur/mod.rs): money as DECIMAL(38,24),
   quantities as DECIMAL(38,18), timestamps as TIMESTAMPTZ (UTC), account ids as text, tags as JSON.
-* Writes Parquet (zstd) to OUT_DIR, hive-partitioned by payer account and billing month
-  (billing_account=…/billing_period=YYYY-MM; greenops adds a provider=aws level above).
+* focus-parquet: bench/duckdb_focus.py; azure-csv: bench/duckdb_azure.py (same idea, those
+  adapters' mappings).
+* Writes Parquet (zstd) to OUT_DIR, hive-partitioned by billing account and billing month
+  (billing_account=…/billing_period=YYYY-MM; greenops adds a provider=… level above).
 * Prints `rows: N`.
 
 Differences from greenops, by design of a reference rather than a port:
@@ -17,95 +22,51 @@ Differences from greenops, by design of a reference rather than a port:
 * E-notation money (`4.4450735368910374e-05`): recent DuckDB casts such text to DECIMAL exactly;
   older releases cannot, so a value whose direct cast fails is cast through DOUBLE (exact to ~17
   significant digits, binary noise in the digits beyond).
-* Tag JSON is assembled with string functions (no lambdas, which changed syntax across releases).
+* Tag JSON is assembled with string functions.
+* No data-quality checks, no ledger, no atomic commit of partitions.
 """
 
 import shutil
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import duckdb
+from duckdb_common import (connect, copy_partitioned, new_run_id, normalize_tag_key, quote_ident, quote_lit,
+                           select_canonical, tags_json)
 
 SERVICE_CATEGORIES = Path(__file__).resolve().parent.parent / "jobs" / "data" / "aws_service_categories.csv"
-
-MACROS = """
-CREATE MACRO txt(x) AS NULLIF(trim(x), '');
-CREATE MACRO money(x) AS coalesce(TRY_CAST(txt(x) AS DECIMAL(38,24)),
-                                  TRY_CAST(TRY_CAST(txt(x) AS DOUBLE) AS DECIMAL(38,24)));
-CREATE MACRO qty(x) AS coalesce(TRY_CAST(txt(x) AS DECIMAL(38,18)),
-                                TRY_CAST(TRY_CAST(txt(x) AS DOUBLE) AS DECIMAL(38,18)));
-CREATE MACRO ts(x) AS CAST(txt(x) AS TIMESTAMPTZ);
-CREATE MACRO measurement(x) AS
-    TRY_CAST(NULLIF(regexp_extract(replace(trim(x), ',', ''), '^[0-9.]*', 0), '') AS DOUBLE);
-"""
-
-MONEY, QUANTITY = "DECIMAL(38,24)", "DECIMAL(38,18)"
-# greenops' canonical cost table (warehouse/src/schema.rs), in storage order, with DuckDB types
-CANONICAL = [
-    ("AvailabilityZone", "VARCHAR"), ("BilledCost", MONEY), ("BillingAccountId", "VARCHAR"),
-    ("BillingAccountName", "VARCHAR"), ("BillingAccountType", "VARCHAR"), ("BillingCurrency", "VARCHAR"),
-    ("BillingPeriodEnd", "TIMESTAMPTZ"), ("BillingPeriodStart", "TIMESTAMPTZ"),
-    ("CapacityReservationId", "VARCHAR"), ("CapacityReservationStatus", "VARCHAR"),
-    ("ChargeCategory", "VARCHAR"), ("ChargeClass", "VARCHAR"), ("ChargeDescription", "VARCHAR"),
-    ("ChargeFrequency", "VARCHAR"), ("ChargePeriodEnd", "TIMESTAMPTZ"), ("ChargePeriodStart", "TIMESTAMPTZ"),
-    ("CommitmentDiscountCategory", "VARCHAR"), ("CommitmentDiscountId", "VARCHAR"),
-    ("CommitmentDiscountName", "VARCHAR"), ("CommitmentDiscountQuantity", QUANTITY),
-    ("CommitmentDiscountStatus", "VARCHAR"), ("CommitmentDiscountType", "VARCHAR"),
-    ("CommitmentDiscountUnit", "VARCHAR"), ("ConsumedQuantity", QUANTITY), ("ConsumedUnit", "VARCHAR"),
-    ("ContractedCost", MONEY), ("ContractedUnitPrice", MONEY), ("EffectiveCost", MONEY),
-    ("InvoiceId", "VARCHAR"), ("InvoiceIssuerName", "VARCHAR"), ("ListCost", MONEY), ("ListUnitPrice", MONEY),
-    ("PricingCategory", "VARCHAR"), ("PricingCurrency", "VARCHAR"),
-    ("PricingCurrencyContractedUnitPrice", MONEY), ("PricingCurrencyEffectiveCost", MONEY),
-    ("PricingCurrencyListUnitPrice", MONEY), ("PricingQuantity", QUANTITY), ("PricingUnit", "VARCHAR"),
-    ("ProviderName", "VARCHAR"), ("PublisherName", "VARCHAR"), ("RegionId", "VARCHAR"), ("RegionName", "VARCHAR"),
-    ("ResourceId", "VARCHAR"), ("ResourceName", "VARCHAR"), ("ResourceType", "VARCHAR"),
-    ("ServiceCategory", "VARCHAR"), ("ServiceName", "VARCHAR"), ("ServiceSubcategory", "VARCHAR"),
-    ("SkuId", "VARCHAR"), ("SkuMeter", "VARCHAR"), ("SkuPriceDetails", "VARCHAR"), ("SkuPriceId", "VARCHAR"),
-    ("SubAccountId", "VARCHAR"), ("SubAccountName", "VARCHAR"), ("SubAccountType", "VARCHAR"),
-    ("Tags", "VARCHAR"),
-    ("x_SourceKind", "VARCHAR"), ("x_SourceFile", "VARCHAR"), ("x_SourceRow", "BIGINT"),
-    ("x_IngestRunId", "VARCHAR"), ("x_BillingStatus", "VARCHAR"), ("x_ChargeType", "VARCHAR"),
-    ("x_ServiceCode", "VARCHAR"), ("x_UsageType", "VARCHAR"), ("x_Operation", "VARCHAR"),
-    ("x_InstanceType", "VARCHAR"), ("x_vCPUs", "DOUBLE"), ("x_MemoryGB", "DOUBLE"), ("x_RawTags", "VARCHAR"),
-]
+FORMATS = ("cur-csv", "cur-parquet", "focus-parquet", "azure-csv")
 
 
-def quote_ident(name):
-    return '"' + name.replace('"', '""') + '"'
+def athena_key(legacy):
+    """`lineItem/UnblendedCost` → `line_item_unblended_cost` (jobs/src/ingest/aws_cur/naming.rs)."""
+    category, _, name = legacy.partition("/")
 
+    def snake(s):
+        out = []
+        for i, ch in enumerate(s):
+            if ch.isascii() and ch.isupper():
+                out.append(("_" if i > 0 else "") + ch.lower())
+            elif ch.isascii() and ch.isalnum():
+                out.append(ch)
+            else:
+                out.append("_")
+        return "".join(out)
 
-def quote_lit(value):
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def normalize_tag_key(raw):
-    """As greenops: trimmed, lower-case, `user:` / `user_` prefix dropped, whitespace as `_`."""
-    k = raw.strip().lower()
-    for prefix in ("user:", "user_"):
-        if k.startswith(prefix):
-            k = k[len(prefix):]
-            break
-    return "_".join(k.split())
-
-
-def tags_json(pairs):
-    """A JSON object of the non-empty tag columns (NULL when none), keys in sorted order."""
-    if not pairs:
-        return "NULL"
-    parts = [f"CASE WHEN txt({col}) IS NOT NULL THEN {quote_lit(to_json_key(key))} || ':' || "
-             f"CAST(to_json({col}) AS VARCHAR) END" for key, col in pairs]
-    return f"NULLIF('{{' || concat_ws(',', {', '.join(parts)}) || '}}', '{{}}')"
-
-
-def to_json_key(key):
-    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{snake(category)}_{snake(name)}" if name else snake(category)
 
 
 def projection(header, source, run_id, with_categories):
+    """The SELECT over view `raw` (legacy or Athena-style names, every column VARCHAR)."""
+    athena = not any(h.startswith("lineItem/") for h in header)
+    columns = {athena_key(h) if not athena else h.lower(): h for h in header}
+
+    def resolved(name):
+        return columns.get(athena_key(name)) if name not in header else name
+
     def col(name):
-        return quote_ident(name) if name in header else "NULL"
+        found = resolved(name)
+        return quote_ident(found) if found else "NULL"
 
     def t(name):
         return f"txt({col(name)})"
@@ -119,19 +80,20 @@ def projection(header, source, run_id, with_categories):
     lt = t("lineItem/LineItemType")
     unblended = m("lineItem/UnblendedCost")
     billed = (f"coalesce({m('lineItem/NetUnblendedCost')}, {unblended})"
-              if "lineItem/NetUnblendedCost" in header else unblended)
+              if resolved("lineItem/NetUnblendedCost") else unblended)
     ri_arn, sp_arn = t("reservation/ReservationARN"), t("savingsPlan/SavingsPlanARN")
     usage_like = f"{lt} IN ('Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage')"
     term = t("pricing/term")
 
-    tag_cols = sorted(h for h in header if h.startswith("resourceTags/"))
-    raw_keys = [(h[len("resourceTags/"):], quote_ident(h)) for h in tag_cols]
+    tag_prefix = "resource_tags_" if athena else "resourceTags/"
+    tag_cols = sorted(h for h in header if h.startswith(tag_prefix))
+    raw_keys = [(h[len(tag_prefix):], quote_ident(h)) for h in tag_cols]
     normalized = {}
     for key, c in sorted(raw_keys):
         normalized.setdefault(normalize_tag_key(key), c)  # first raw key in sorted order wins
 
     category = "coalesce(svc.ServiceCategory, 'Other')" if with_categories else "'Other'"
-    currency = t("lineItem/CurrencyCode") if "lineItem/CurrencyCode" in header else "'USD'"
+    currency = t("lineItem/CurrencyCode") if resolved("lineItem/CurrencyCode") else "'USD'"
     exprs = {
         "AvailabilityZone": t("lineItem/AvailabilityZone"),
         "BilledCost": billed,
@@ -201,7 +163,7 @@ def projection(header, source, run_id, with_categories):
         "SubAccountId": t("lineItem/UsageAccountId"),
         "SubAccountName": t("lineItem/UsageAccountName"),
         "Tags": tags_json(sorted(normalized.items())),
-        "x_SourceKind": "'aws-cur-legacy'",
+        "x_SourceKind": "'aws-cur-athena'" if athena else "'aws-cur-legacy'",
         "x_SourceFile": quote_lit(source),
         "x_SourceRow": "__row",
         "x_IngestRunId": quote_lit(run_id),
@@ -216,26 +178,22 @@ def projection(header, source, run_id, with_categories):
         "x_RawTags": tags_json(sorted(raw_keys)),
     }
     # every column cast to its canonical type; the ones a legacy CUR does not fill are typed NULLs
-    select = [f"CAST({exprs.get(name, 'NULL')} AS {sql_type}) AS {name}" for name, sql_type in CANONICAL]
+    select = select_canonical(exprs)
     select.append(f"{t('bill/PayerAccountId')} AS billing_account")
     select.append(f"left({t('bill/BillingPeriodStartDate')}, 7) AS billing_period")
-    join = (f"LEFT JOIN svc ON svc.product_code = {quote_ident('lineItem/ProductCode')}"
+    join = (f"LEFT JOIN svc ON svc.product_code = {col('lineItem/ProductCode')}"
             if with_categories else "")
     return f"SELECT {', '.join(select)} FROM raw {join}"
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(next(l for l in __doc__.splitlines() if l.startswith("Usage:")), file=sys.stderr)
-        return 2
-    source, out = argv[1], argv[2]
-    started = time.monotonic()
-    shutil.rmtree(out, ignore_errors=True)
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute(MACROS)
-    reader = (f"read_csv({quote_lit(source)}, header = true, all_varchar = true, compression = 'gzip', "
-              f"delim = ',', quote = '\"', escape = '\"')")
+def cur(con, source, out, parquet):
+    """The legacy CUR (CSV.gz, or Athena-style Parquet) → canonical, partitioned; returns (columns
+    read, rows written)."""
+    if parquet:
+        reader = f"(SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet({quote_lit(source)}))"
+    else:
+        reader = (f"read_csv({quote_lit(source)}, header = true, all_varchar = true, compression = 'gzip', "
+                  f"delim = ',', quote = '\"', escape = '\"')")
     header = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     # the 1-based source row (x_SourceRow), numbered in file order before the join
     con.execute(f"CREATE VIEW raw AS SELECT *, row_number() OVER () AS __row FROM {reader}")
@@ -243,15 +201,32 @@ def main(argv):
     if with_categories:
         con.execute(f"CREATE TABLE svc AS SELECT * FROM read_csv({quote_lit(str(SERVICE_CATEGORIES))}, "
                     f"header = true, all_varchar = true)")
-    run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + uuid.uuid4().hex[-8:]
-    sql = projection(set(header), source, run_id, with_categories)
-    copied = con.execute(f"COPY ({sql}) TO {quote_lit(out)} "
-                         f"(FORMAT parquet, PARTITION_BY (billing_account, billing_period), COMPRESSION zstd)")
-    result = copied.fetchone()
-    rows = result[0] if result else None
-    if rows is None:
-        rows = con.execute(f"SELECT count(*) FROM read_parquet({quote_lit(out + '/**/*.parquet')})").fetchone()[0]
-    print(f"duckdb {duckdb.__version__}: {len(header)} columns in, {time.monotonic() - started:.1f} s")
+    sql = projection(set(header), source, new_run_id(), with_categories)
+    return len(header), copy_partitioned(con, sql, out)
+
+
+def main(argv):
+    args = argv[1:]
+    fmt = "cur-csv"
+    if len(args) >= 2 and args[0] == "--format":
+        fmt, args = args[1], args[2:]
+    if len(args) != 2 or fmt not in FORMATS:
+        print(next(l for l in __doc__.splitlines() if l.startswith("Usage:")), file=sys.stderr)
+        return 2
+    source, out = args
+    started = time.monotonic()
+    shutil.rmtree(out, ignore_errors=True)
+    con = connect()
+    if fmt in ("cur-csv", "cur-parquet"):
+        columns, rows = cur(con, source, out, parquet=fmt == "cur-parquet")
+    elif fmt == "focus-parquet":
+        import duckdb_focus
+        columns, rows = duckdb_focus.ingest(con, source, out)
+    else:
+        import duckdb_azure
+        columns, rows = duckdb_azure.ingest(con, source, out)
+    import duckdb
+    print(f"duckdb {duckdb.__version__} ({fmt}): {columns} columns in, {time.monotonic() - started:.1f} s")
     print(f"rows: {rows}")
     return 0
 

@@ -89,7 +89,7 @@ is refused unless --force is given.")]
     /// Inspect and check the warehouse.
     #[command(subcommand)]
     Warehouse(WarehouseCommand),
-    /// Benchmarks (throughput and peak memory, side by side with DuckDB).
+    /// Benchmarks (throughput and peak memory, side by side with DuckDB and polars).
     #[command(subcommand)]
     Bench(BenchCommand),
     /// Energy and emissions from the cost table (Cloud Carbon Footprint methodology).
@@ -567,12 +567,26 @@ pub enum ExportFormatArg {
 /// `greenops bench …`.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
-    /// Generate a synthetic legacy CUR CSV.gz and ingest it with greenops and with DuckDB.
+    /// Generate a synthetic billing export (legacy AWS CUR as CSV.gz or Parquet, Azure EA cost
+    /// details, or FOCUS Parquet) and ingest it with greenops, with DuckDB doing the same
+    /// normalisation, and with polars doing a plain conversion to Parquet.
     #[command(after_help = "\
-Example:
+Examples:
   greenops bench ingest --rows 5000000 --python .venv/bin/python
+  greenops bench ingest --format cur-csv --rows 1000000       # legacy CUR CSV.gz, aws-cur
+  greenops bench ingest --format cur-parquet --rows 1000000   # Athena-style CUR Parquet, aws-cur
+  greenops bench ingest --format azure-csv --rows 1000000     # Azure EA actual cost CSV.gz, azure
+  greenops bench ingest --format focus-parquet --rows 1000000 # FOCUS 1.2 Parquet, focus
 
-Prints rows/s, MB/s and peak RSS for both engines on the same file.")]
+The input is written once to DIR (cur-synthetic-N.csv.gz, cur-athena-synthetic-N.parquet,
+azure-ea-synthetic-N.csv.gz, focus-synthetic-N.parquet, each with a .json sidecar of its sizes)
+and reused by later runs; the same rows always give the same bytes.
+Each engine runs as a child process: greenops (`greenops ingest ADAPTER FILE`), DuckDB
+(bench/duckdb_ingest.py: the same projection onto the canonical columns, partitioned Parquet)
+and polars (bench/polars_convert.py: raw conversion to Parquet, no normalisation, the
+practical limit). A reference whose Python module is missing from --python is skipped with
+a note (pip install -r bench/requirements.txt). Prints wall time, rows/s, MB/s and peak RSS
+per engine, and greenops' time and memory relative to each reference.")]
     Ingest(BenchIngestArgs),
     /// Carbon estimation over a synthetic cost table (the generated CUR, ingested once), timed
     /// against DuckDB doing the same scan and grouping.
@@ -581,7 +595,39 @@ Example:
   greenops bench carbon --rows 10000000 --python .venv/bin/python
 
 Prints cost rows/s and peak RSS of `greenops carbon estimate` and of the DuckDB reference.")]
-    Carbon(BenchIngestArgs),
+    Carbon(BenchCarbonArgs),
+    /// The incremental nightly run (one new day) on a warehouse holding twelve months: ingest of
+    /// the month-to-date export, carbon, forecast, anomalies and the daily digest, each timed.
+    #[command(after_help = "\
+Example:
+  greenops bench nightly --rows-per-day 20000
+
+The history (twelve months of synthetic FOCUS CSV exports, ingested, carbon estimated) is
+prepared once under DIR/nightly-<rows per day>/ and reused. Each step runs as its own greenops
+process with the benchmark's warehouse, state database and pipeline; the table shows wall time
+and peak RSS per step and in all.")]
+    Nightly(BenchNightlyArgs),
+    /// Write (or reuse) the input of `bench ingest` and exit. `bench ingest` runs this in a child
+    /// process, so the generator's memory never counts in the engines' peak RSS (a child inherits
+    /// its parent's high-water mark on Linux).
+    #[command(hide = true)]
+    Generate(BenchIngestArgs),
+}
+
+/// The synthetic input of `greenops bench ingest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchFormat {
+    /// Legacy AWS CUR, `category/Column` names, CSV.gz (`greenops ingest aws-cur`).
+    CurCsv,
+    /// The same CUR as Athena-style legacy Parquet: snake_case names, costs as doubles, period
+    /// dates as timestamps (`greenops ingest aws-cur`).
+    CurParquet,
+    /// Azure EA cost details, actual cost, as Cost Management writes them (gzip-compressed CSV,
+    /// `greenops ingest azure`).
+    AzureCsv,
+    /// FOCUS 1.2 Parquet as AWS Data Exports writes it, built from the synthetic CUR rows
+    /// (`greenops ingest focus`).
+    FocusParquet,
 }
 
 /// `greenops bench ingest`.
@@ -590,7 +636,36 @@ pub struct BenchIngestArgs {
     /// Rows to generate.
     #[arg(long, default_value_t = 5_000_000)]
     pub rows: u64,
+    /// Input format.
+    #[arg(long, value_enum, default_value_t = BenchFormat::CurCsv)]
+    pub format: BenchFormat,
     /// Working folder (the generated file is reused when it already has the right size).
+    #[arg(long, default_value = "var/bench")]
+    pub dir: PathBuf,
+    /// Python with duckdb and polars installed, for the reference runs (each is skipped when its
+    /// module is missing).
+    #[arg(long, default_value = ".venv/bin/python")]
+    pub python: PathBuf,
+}
+
+/// `greenops bench nightly`.
+#[derive(Debug, Args)]
+pub struct BenchNightlyArgs {
+    /// Cost rows per day in every export.
+    #[arg(long, default_value_t = 20_000)]
+    pub rows_per_day: u64,
+    /// Working folder (the prepared history is reused).
+    #[arg(long, default_value = "var/bench")]
+    pub dir: PathBuf,
+}
+
+/// `greenops bench carbon`.
+#[derive(Debug, Args)]
+pub struct BenchCarbonArgs {
+    /// Cost rows (the synthetic legacy CUR of `bench ingest`).
+    #[arg(long, default_value_t = 5_000_000)]
+    pub rows: u64,
+    /// Working folder (the generated file and cost table are reused).
     #[arg(long, default_value = "var/bench")]
     pub dir: PathBuf,
     /// Python with duckdb installed, for the reference run (skipped when absent).

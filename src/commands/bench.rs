@@ -1,17 +1,35 @@
-//! `greenops bench ingest`: generates a synthetic legacy AWS CUR (CSV.gz), ingests it with greenops
-//! (this binary, as a child process) and with DuckDB (`bench/duckdb_ingest.py`, when the given
-//! Python has duckdb), and prints wall time, throughput and peak RSS side by side.
+//! `greenops bench …`: throughput and peak memory of greenops beside reference engines.
 //!
-//! Everything lives under `--dir`: the input file and its sidecar (reused across runs), and the two
-//! outputs `wh-greenops/` and `duckdb-out/` (emptied before each run). The global `--warehouse` is
-//! not touched.
+//! `bench ingest` generates a synthetic billing export (legacy AWS CUR as CSV.gz or Parquet, Azure
+//! EA cost details, FOCUS Parquet), ingests it with greenops (this binary, as a child process),
+//! with DuckDB doing the same normalisation (`bench/duckdb_ingest.py`) and with polars doing a
+//! raw conversion (`bench/polars_convert.py`), and prints wall time, throughput and peak RSS side
+//! by side. `bench carbon` times carbon estimation over the ingested CUR.
+//!
+//! Everything lives under `--dir`: the input files and their sidecars (reused across runs), and
+//! the outputs `wh-greenops/`, `duckdb-out/` and `polars-out/` (emptied before each run). The
+//! global `--warehouse` is not touched.
 
+mod azure_catalog;
+mod azure_csv;
+mod azure_header;
+mod azure_rows;
+mod azure_world;
 mod carbon;
 mod catalog;
+mod csv_gz;
+mod cur_csv;
+mod cur_parquet;
 mod dataset;
+mod focus_parquet;
+mod focus_row;
 mod generate;
 mod header;
+mod ingest;
 mod measure;
+mod nightly;
+mod nightly_data;
+mod parquet;
 mod products;
 mod reference;
 mod report;
@@ -20,95 +38,32 @@ mod rows;
 mod text;
 mod world;
 
-use crate::cli::{BenchCommand, BenchIngestArgs};
+use crate::cli::BenchCommand;
 use crate::exit::Exit;
 use anyhow::Context;
-use reference::Reference;
-use report::EngineRun;
 use std::path::Path;
 use std::process::Command;
 
 /// Runs a benchmark command.
 ///
 /// # Errors
-/// Writing the input, starting the engines, or greenops (or the DuckDB reference) failing.
+/// Writing the input, starting the engines, or greenops (or a reference) failing.
 pub async fn run(cmd: BenchCommand, _warehouse: &str) -> anyhow::Result<Exit> {
     match cmd {
-        BenchCommand::Ingest(args) => tokio::task::spawn_blocking(move || ingest(&args))
+        BenchCommand::Ingest(args) => tokio::task::spawn_blocking(move || ingest::run(&args))
             .await
             .context("the benchmark task panicked")?,
         BenchCommand::Carbon(args) => tokio::task::spawn_blocking(move || carbon::run(&args))
             .await
             .context("the benchmark task panicked")?,
-    }
-}
-
-fn ingest(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
-    anyhow::ensure!(args.rows > 0, "--rows must be at least 1");
-    let input = dataset::ensure(&args.dir, args.rows)?;
-    match input.generated_in {
-        Some(took) => println!(
-            "Generated {} in {:.1} s",
-            input.path.display(),
-            took.as_secs_f64()
-        ),
-        None => println!("Reusing {}", input.path.display()),
-    }
-    let mut runs = Vec::new();
-    let mut notes = Vec::new();
-
-    let warehouse = args.dir.join("wh-greenops");
-    empty(&warehouse)?;
-    let exe = std::env::current_exe().context("locating the greenops binary")?;
-    let mut cmd = Command::new(&exe);
-    cmd.arg("--warehouse")
-        .arg(&warehouse)
-        .args(["ingest", "aws-cur"])
-        .arg(&input.path);
-    println!("\ngreenops: {}", show(&cmd));
-    let m = measure::run(&mut cmd, "greenops")?;
-    anyhow::ensure!(
-        m.status.success(),
-        "greenops ingest failed ({}) on {}; its error is printed above",
-        m.status,
-        input.path.display()
-    );
-    runs.push(EngineRun {
-        engine: "greenops".into(),
-        rows: ingested_rows(&m.stdout),
-        wall: m.wall,
-        peak_rss_bytes: m.peak_rss_bytes,
-        output_bytes: dir_bytes(&warehouse),
-    });
-
-    let out = args.dir.join("duckdb-out");
-    empty(&out)?;
-    let mut failure = None;
-    match reference::prepare(&args.python, reference::INGEST_SCRIPT, &[&input.path, &out]) {
-        Reference::Skipped(why) => notes.push(format!("DuckDB reference skipped: {why}.")),
-        Reference::Ready(mut cmd) => {
-            println!("\nduckdb:   {}", show(&cmd));
-            let m = measure::run(&mut cmd, "duckdb  ")?;
-            if m.status.success() {
-                runs.push(EngineRun {
-                    engine: "duckdb".into(),
-                    rows: reference::rows_printed(&m.stdout),
-                    wall: m.wall,
-                    peak_rss_bytes: m.peak_rss_bytes,
-                    output_bytes: dir_bytes(&out),
-                });
-            } else {
-                failure = Some(format!(
-                    "the DuckDB reference failed ({}); its error is printed above",
-                    m.status
-                ));
-            }
-        }
-    }
-    report::print(&input, &runs, &notes);
-    match failure {
-        Some(f) => Err(anyhow::anyhow!(f)),
-        None => Ok(Exit::Ok),
+        BenchCommand::Nightly(args) => tokio::task::spawn_blocking(move || nightly::run(&args))
+            .await
+            .context("the benchmark task panicked")?,
+        BenchCommand::Generate(args) => tokio::task::spawn_blocking(move || {
+            dataset::ensure(&args.dir, args.rows, args.format).map(|_| Exit::Ok)
+        })
+        .await
+        .context("the generator task panicked")?,
     }
 }
 
@@ -157,6 +112,7 @@ pub(crate) fn show(cmd: &Command) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::BenchFormat;
 
     #[test]
     fn reads_the_ingest_summary() {
@@ -169,37 +125,52 @@ mod tests {
         );
     }
 
-    /// The generated file goes through `greenops ingest aws-cur` (the command line's own path).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn greenops_ingests_the_generated_file() {
+    /// Ingests a small file of `format` through the command line's own path and returns the rows
+    /// in the warehouse's cost table.
+    async fn ingest_rows(format: BenchFormat, rows: u64) -> u64 {
         use clap::Parser;
+        use polars::prelude::*;
         let dir = tempfile::tempdir().unwrap();
-        let data = dataset::ensure(dir.path(), 3_000).unwrap();
+        let data = dataset::ensure(dir.path(), rows, format).unwrap();
         let wh = dir.path().join("wh");
+        let state = format!("sqlite://{}", dir.path().join("state.db").display());
         let args: [&std::ffi::OsStr; 8] = [
             "greenops".as_ref(),
             "--warehouse".as_ref(),
             wh.as_os_str(),
             "--state".as_ref(),
-            "sqlite://unused.db".as_ref(),
+            state.as_ref(),
             "ingest".as_ref(),
-            "aws-cur".as_ref(),
+            ingest::adapter(format).as_ref(),
             data.path.as_os_str(),
         ];
         let cli = crate::cli::Cli::try_parse_from(args).unwrap();
         assert_eq!(crate::commands::run(cli).await.unwrap(), Exit::Ok);
-        let period = wh
-            .join("cost/provider=aws")
-            .read_dir()
+        let glob = wh.join("cost/**/*.parquet").display().to_string();
+        let counted = LazyFrame::scan_parquet(PlRefPath::new(glob), ScanArgsParquet::default())
             .unwrap()
-            .next()
+            .select([len().alias("n")])
+            .collect()
+            .unwrap();
+        let n = counted
+            .column("n")
             .unwrap()
-            .unwrap()
-            .path();
-        assert!(
-            period.join("billing_period=2026-10").is_dir(),
-            "{}",
-            period.display()
-        );
+            .cast(&DataType::UInt64)
+            .unwrap();
+        n.u64().unwrap().get(0).unwrap()
+    }
+
+    /// Every generated format goes through its `greenops ingest` adapter without a validation
+    /// error, every row landing in the cost table.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn greenops_ingests_every_generated_format() {
+        for format in [
+            BenchFormat::CurCsv,
+            BenchFormat::CurParquet,
+            BenchFormat::AzureCsv,
+            BenchFormat::FocusParquet,
+        ] {
+            assert_eq!(ingest_rows(format, 3_000).await, 3_000, "{format:?}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! (`bench/duckdb_carbon.py`: the same scan of the cost table and the same grouping) run on it.
 
 use super::{dataset, measure, reference, show};
-use crate::cli::BenchIngestArgs;
+use crate::cli::{BenchCarbonArgs, BenchFormat};
 use crate::exit::Exit;
 use anyhow::Context;
 use reference::Reference;
@@ -15,9 +15,9 @@ use std::process::Command;
 ///
 /// # Errors
 /// Generating or ingesting the input, or an engine failing.
-pub fn run(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
+pub fn run(args: &BenchCarbonArgs) -> anyhow::Result<Exit> {
     anyhow::ensure!(args.rows > 0, "--rows must be at least 1");
-    let input = dataset::ensure(&args.dir, args.rows)?;
+    let input = dataset::ensure_in_child(&args.dir, args.rows, BenchFormat::CurCsv)?;
     let exe = std::env::current_exe().context("locating the greenops binary")?;
     let warehouse = args.dir.join(format!("wh-carbon-{}", args.rows));
     let ready = warehouse.join("cost.ready");
@@ -56,7 +56,11 @@ pub fn run(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
     let summary: serde_json::Value =
         serde_json::from_str(g.stdout.trim()).context("reading the carbon summary")?;
     let mut lines = vec![line("greenops", args.rows, g.wall, g.peak_rss_bytes)];
-    match reference::prepare(&args.python, reference::CARBON_SCRIPT, &[&warehouse]) {
+    match reference::prepare(
+        &args.python,
+        reference::DUCKDB_CARBON,
+        &[warehouse.as_os_str()],
+    ) {
         Reference::Skipped(why) => lines.push(format!("DuckDB reference skipped: {why}.")),
         Reference::Ready(mut cmd) => {
             println!("duckdb:   {}", show(&cmd));

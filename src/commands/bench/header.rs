@@ -1,26 +1,30 @@
 //! The header of the synthetic legacy CUR: 115 `category/Column` names in the order AWS writes them
 //! (identity, bill, lineItem, product, pricing, reservation, savingsPlan, resourceTags).
 
+/// Declares a header: an enum whose discriminants index a name list.
 macro_rules! columns {
-    ($($id:ident => $name:literal,)*) => {
-        /// A column of the synthetic CUR; its discriminant is its position in [`HEADER`].
+    ($(#[$doc:meta])* $enum:ident, $header:ident; $($id:ident => $name:literal,)*) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[repr(usize)]
-        // some columns stay empty on every synthetic row, as in real CURs: never named in code
+        // some columns stay empty on every synthetic row, as in real exports: never named in code
         #[allow(dead_code)]
-        pub enum Col {
+        pub enum $enum {
             $(
                 #[doc = $name]
                 $id,
             )*
         }
 
-        /// Column names, in file order (`Col::X as usize` indexes this).
-        pub const HEADER: &[&str] = &[$($name,)*];
+        /// Column names, in file order (`Enum::X as usize` indexes this).
+        pub const $header: &[&str] = &[$($name,)*];
     };
 }
+pub(super) use columns;
 
 columns! {
+    /// A column of the synthetic CUR; its discriminant is its position in [`HEADER`].
+    Col, HEADER;
     LineItemId => "identity/LineItemId",
     TimeInterval => "identity/TimeInterval",
     InvoiceId => "bill/InvoiceId",

@@ -1,4 +1,5 @@
-//! Line items of the synthetic CUR, one CSV row (or a covered-usage + negation pair) at a time.
+//! Line items of the synthetic CUR, one row of text cells (or a covered-usage + negation pair) at a
+//! time, handed to the caller's writer (CSV, Parquet, or FOCUS Parquet after mapping).
 //!
 //! Mix by rows: ~88 % Usage, ~4 % DiscountedUsage (reserved instances), ~3 % SavingsPlanCoveredUsage
 //! each followed by its SavingsPlanNegation (~3 %), and ~2 % Tax, Credit, RIFee, Fee and
@@ -9,7 +10,7 @@ use super::catalog::{Amount, Detail, Instance, REGIONS};
 use super::header::{Col, HEADER, POOLED_TAGS};
 use super::products::{PRODUCTS, SAVINGS_PLANS};
 use super::rng::XorShift;
-use super::text::{push_csv_field, push_decimal, push_fmt, push_scientific};
+use super::text::{push_decimal, push_fmt, push_scientific};
 use super::world::{Offer, Resource, World};
 
 /// Hours in the billing month.
@@ -20,7 +21,7 @@ pub const PERIOD_START: &str = "2026-10-01T00:00:00Z";
 pub const PERIOD_END: &str = "2026-11-01T00:00:00Z";
 const SELLER: &str = "Amazon Web Services, Inc.";
 
-/// Writes line items as CSV rows.
+/// Draws line items as rows of text cells, in [`HEADER`] order (empty cell = no value).
 pub struct RowWriter<'w> {
     world: &'w World,
     rng: XorShift,
@@ -45,9 +46,16 @@ impl<'w> RowWriter<'w> {
         }
     }
 
-    /// Appends the next line item to `out` and returns the rows written: 2 for a Savings Plan
-    /// covered usage with its negation (only when `room >= 2`), else 1.
-    pub fn next_line_item(&mut self, room: u64, out: &mut String) -> u64 {
+    /// Hands the next line item's cells to `emit` and returns the rows emitted: 2 for a Savings
+    /// Plan covered usage with its negation (only when `room >= 2`), else 1.
+    ///
+    /// # Errors
+    /// `emit` failing (the row is not emitted again).
+    pub fn next_line_item(
+        &mut self,
+        room: u64,
+        emit: &mut impl FnMut(&[String]) -> anyhow::Result<()>,
+    ) -> anyhow::Result<u64> {
         let x = self.rng.below(9_700);
         let pair = (9_200..9_500).contains(&x) && room >= 2;
         if x < 8_800 || ((9_200..9_500).contains(&x) && !pair) {
@@ -56,7 +64,7 @@ impl<'w> RowWriter<'w> {
             self.usage(Coverage::Reserved);
         } else if pair {
             let (cost, rate) = self.usage(Coverage::SavingsPlan);
-            self.flush(out);
+            emit(&self.cells)?;
             self.negation(cost, rate);
         } else {
             match x - 9_500 {
@@ -67,8 +75,8 @@ impl<'w> RowWriter<'w> {
                 _ => self.savings_plan_fee(),
             }
         }
-        self.flush(out);
-        if pair { 2 } else { 1 }
+        emit(&self.cells)?;
+        Ok(if pair { 2 } else { 1 })
     }
 
     fn set(&mut self, c: Col, v: &str) {
@@ -102,16 +110,6 @@ impl<'w> RowWriter<'w> {
         let value = std::mem::take(&mut self.cells[from as usize]);
         self.set(to, &value);
         self.cells[from as usize] = value;
-    }
-
-    fn flush(&mut self, out: &mut String) {
-        for (i, cell) in self.cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_csv_field(out, cell);
-        }
-        out.push('\n');
     }
 
     /// Clears the row and fills identity, bill and the line item's account, type and period.

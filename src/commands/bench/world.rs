@@ -89,7 +89,8 @@ pub struct World {
 const ACCOUNT_WEIGHTS: [u64; ACCOUNTS] = [
     5, 20, 15, 12, 10, 8, 6, 5, 4, 3, 3, 2, 2, 2, 1, 1, 1, 1, 1, 1,
 ];
-const APPLICATIONS: &[&str] = &[
+/// Tag value pool.
+pub(super) const APPLICATIONS: &[&str] = &[
     "checkout",
     "search",
     "billing-api",
@@ -100,11 +101,14 @@ const APPLICATIONS: &[&str] = &[
     "ml-platform",
 ];
 const BUSINESS_UNITS: &[&str] = &["retail", "wholesale", "corporate", "research"];
-const COST_CENTERS: &[&str] = &[
+/// Tag value pool.
+pub(super) const COST_CENTERS: &[&str] = &[
     "CC-1001", "CC-1002", "CC-1003", "CC-1010", "CC-1011", "CC-2001", "CC-2002", "CC-3000",
 ];
-const ENVIRONMENTS: &[&str] = &["prod", "prod", "staging", "dev", "test", "sandbox"];
-const OWNERS: &[&str] = &[
+/// Tag value pool.
+pub(super) const ENVIRONMENTS: &[&str] = &["prod", "prod", "staging", "dev", "test", "sandbox"];
+/// Tag value pool.
+pub(super) const OWNERS: &[&str] = &[
     "Doe, Jane",
     "Smith, John",
     "platform-team@example.com",
@@ -112,10 +116,12 @@ const OWNERS: &[&str] = &[
     "data-eng@example.com",
     "Nguyen, An",
 ];
-const PROJECTS: &[&str] = &[
+/// Tag value pool.
+pub(super) const PROJECTS: &[&str] = &[
     "apollo", "gemini", "mercury", "atlas", "orion", "zephyr", "hermes",
 ];
-const TEAMS: &[&str] = &[
+/// Tag value pool.
+pub(super) const TEAMS: &[&str] = &[
     "platform", "payments", "data", "ml", "web", "mobile", "sre", "security",
 ];
 /// Pools of [`super::header::POOLED_TAGS`], in the same order, with the chance (per 10k) a tagged
@@ -302,7 +308,8 @@ fn twelve_digits(rng: &mut XorShift) -> String {
     (100_000_000_000 + rng.below(900_000_000_000)).to_string()
 }
 
-fn hex(rng: &mut XorShift, len: usize) -> String {
+/// `len` random lower-case hex digits.
+pub(super) fn hex(rng: &mut XorShift, len: usize) -> String {
     let mut s = String::with_capacity(len);
     while s.len() < len {
         push_fmt(&mut s, format_args!("{:016x}", rng.next_u64()));
@@ -311,14 +318,16 @@ fn hex(rng: &mut XorShift, len: usize) -> String {
     s
 }
 
-fn upper_alnum(rng: &mut XorShift, len: usize) -> String {
+/// `len` random upper-case letters and digits.
+pub(super) fn upper_alnum(rng: &mut XorShift, len: usize) -> String {
     const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     (0..len)
         .map(|_| char::from(CHARS[rng.index(CHARS.len())]))
         .collect()
 }
 
-fn uuid(rng: &mut XorShift) -> String {
+/// A random lower-case UUID (`8-4-4-4-12` hex digits).
+pub(super) fn uuid(rng: &mut XorShift) -> String {
     let h = hex(rng, 32);
     format!(
         "{}-{}-{}-{}-{}",
