@@ -203,7 +203,10 @@ mod tests {
             c.finish().unwrap();
         }
         let mut c = FieldCounter::new(3, false);
-        assert!(c.feed(b"a,b,c\n1,\"2,3\"\n").is_err(), "the quoted comma is not a separator");
+        assert!(
+            c.feed(b"a,b,c\n1,\"2,3\"\n").is_err(),
+            "the quoted comma is not a separator"
+        );
     }
 
     #[test]
