@@ -238,10 +238,9 @@ fn the_full_pipeline_runs_on_s3() {
         .collect();
     assert_eq!(sent.len(), 1, "the SOX report went to the outbox");
 
-    let out = ws.path("sox");
-    let render = run_s3(
-        &ws,
-        &[
+    // the same SOX report rendered from the S3 warehouse and from the local one
+    let render = |out: &std::path::Path| {
+        [
             "report",
             "render",
             "sox-monthly",
@@ -249,22 +248,17 @@ fn the_full_pipeline_runs_on_s3() {
             PIPELINE_MONTH,
             "--out",
             out.to_str().unwrap(),
-        ],
-        &[],
-    );
-    render.assert_code(0);
+        ]
+        .map(String::from)
+    };
+    let out = ws.path("sox");
+    let args = render(&out);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    run_s3(&ws, &args, &[]).assert_code(0);
     let local_out = local.path("sox");
-    local
-        .run(&[
-            "report",
-            "render",
-            "sox-monthly",
-            "--partition",
-            PIPELINE_MONTH,
-            "--out",
-            local_out.to_str().unwrap(),
-        ])
-        .assert_code(0);
+    let args = render(&local_out);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    local.run(&args).assert_code(0);
     for file in [
         "totals_by_account.csv",
         "totals_by_service.csv",

@@ -224,8 +224,8 @@ fn the_anomalies_job_alerts_on_the_incident_and_names_its_root_cause() {
     assert_eq!(after[0][3], 1_000_000.0);
 }
 
-#[test]
-fn the_forecast_job_writes_daily_forecasts_and_month_projections() {
+/// A pipeline with the history ingested, carbon of January–March and the forecast of March.
+fn forecast_through_march() -> Pipeline {
     let p = Pipeline::new(super::Backend::Sqlite, JOBS);
     ingest_history(&p);
     p.run(
@@ -237,6 +237,12 @@ fn the_forecast_job_writes_daily_forecasts_and_month_projections() {
     .assert_code(0);
     p.run(&["run", "forecast_m", "--partition", "2024-03"], &[])
         .assert_code(0);
+    p
+}
+
+#[test]
+fn the_forecast_job_writes_daily_forecasts_and_month_projections() {
+    let p = forecast_through_march();
     let runs = p.attempts("forecast_m", "2024-03");
     assert_eq!(field(&runs[0], "status"), "succeeded", "{runs:#?}");
     let base = p.ws.warehouse.to_string();
@@ -348,17 +354,7 @@ fn read(dir: &std::path::Path, file: &str) -> String {
 
 #[test]
 fn reports_render_from_the_pipeline_tables_and_twice_identically() {
-    let p = Pipeline::new(super::Backend::Sqlite, JOBS);
-    ingest_history(&p);
-    p.run(
-        &[
-            "backfill", "carbon_m", "--from", "2024-01", "--to", "2024-03",
-        ],
-        &[],
-    )
-    .assert_code(0);
-    p.run(&["run", "forecast_m", "--partition", "2024-03"], &[])
-        .assert_code(0);
+    let p = forecast_through_march();
     p.run(&["run", "anomalies_m", "--partition", "2024-04"], &[])
         .assert_code(0);
 
