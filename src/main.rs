@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    read_files_without_mapping();
     let args = cli::Cli::parse();
     init_tracing(args.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -53,6 +54,18 @@ fn init_tracing(verbose: u8) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
+}
+
+/// Makes polars read local files with buffered reads instead of memory-mapping them, unless the
+/// user set `POLARS_FORCE_ASYNC` themselves. A mapped input's pages stay resident for the whole
+/// scan, so a 2.8 GB CSV.gz ingest ended at 2.9 GB peak RSS (growing with the input) where
+/// buffered reads stay flat at ~0.6 GB, at the same speed (docs/benchmarks.md).
+fn read_files_without_mapping() {
+    if std::env::var_os("POLARS_FORCE_ASYNC").is_none() {
+        // SAFETY: called first thing in `main`, before the runtime or anything else starts a
+        // thread, so nothing can read the environment concurrently.
+        unsafe { std::env::set_var("POLARS_FORCE_ASYNC", "1") };
+    }
 }
 
 /// `greenops … | head` must end quietly, not panic on a closed pipe: take back the default

@@ -9,6 +9,8 @@ use warehouse::schema::{COST_COLUMNS, ColumnKind};
 #[derive(Default)]
 pub struct CanonicalFrame {
     exprs: HashMap<&'static str, Expr>,
+    /// Struct columns computed before the mapping ([`Self::shared`]).
+    shared: Vec<Expr>,
 }
 
 impl CanonicalFrame {
@@ -35,6 +37,19 @@ impl CanonicalFrame {
         self.exprs.get(name).cloned()
     }
 
+    /// Evaluates `columns` once per row, as a temporary column added before the mapping, and
+    /// returns one expression per column for [`Self::set`] or further expressions.
+    pub fn shared<const N: usize>(&mut self, columns: SharedColumns<N>) -> [Expr; N] {
+        let Some(expr) = columns.expr else {
+            return columns.names.map(|_| lit(NULL).cast(DataType::String));
+        };
+        let name = format!("__shared{}", self.shared.len());
+        self.shared.push(expr.alias(name.as_str()));
+        columns
+            .names
+            .map(|n| col(name.as_str()).struct_().field_by_name(n))
+    }
+
     /// Whether `name` has been set.
     pub fn has(&self, name: &str) -> bool {
         self.exprs.contains_key(name)
@@ -57,6 +72,11 @@ impl CanonicalFrame {
                 e.alias(c.name)
             })
             .collect();
+        let raw = if self.shared.is_empty() {
+            raw
+        } else {
+            raw.with_columns(std::mem::take(&mut self.shared))
+        };
         raw.select(exprs)
     }
 }
@@ -80,5 +100,61 @@ pub fn first_of(exprs: Vec<Expr>) -> Expr {
         exprs.into_iter().next().unwrap_or_else(|| lit(NULL))
     } else {
         coalesce(&exprs)
+    }
+}
+
+/// Text columns computed together by one costly per-row step (parsing a JSON cell, a lookup):
+/// a struct expression with one text field per name. Hand it to [`CanonicalFrame::shared`],
+/// which evaluates it once per row (two expressions reading the same function would each run it:
+/// polars' streaming engine does not merge them).
+#[derive(Clone)]
+pub struct SharedColumns<const N: usize> {
+    /// `None`: every column is null (the input has nothing to compute from).
+    pub(crate) expr: Option<Expr>,
+    names: [&'static str; N],
+}
+
+impl<const N: usize> SharedColumns<N> {
+    /// Columns that are null on every row.
+    pub fn nulls(names: [&'static str; N]) -> Self {
+        Self { expr: None, names }
+    }
+}
+
+/// Builds [`SharedColumns`]: `compute` runs once per batch of `input` and returns one value per
+/// row for each of `names`.
+pub fn shared_text_columns<const N: usize, F>(
+    input: Expr,
+    names: [&'static str; N],
+    compute: F,
+) -> SharedColumns<N>
+where
+    F: Fn(&Column) -> PolarsResult<[Vec<Option<String>>; N]> + Send + Sync + 'static,
+{
+    let fields: Vec<Field> = names
+        .iter()
+        .map(|n| Field::new((*n).into(), DataType::String))
+        .collect();
+    let expr = input.map(
+        move |c| {
+            let series: Vec<Series> = names
+                .iter()
+                .zip(compute(&c)?)
+                .map(|(n, values)| {
+                    StringChunked::from_iter_options((*n).into(), values.into_iter()).into_series()
+                })
+                .collect();
+            Ok(StructChunked::from_series(c.name().clone(), c.len(), series.iter())?.into_column())
+        },
+        move |_, f| {
+            Ok(Field::new(
+                f.name().clone(),
+                DataType::Struct(fields.clone()),
+            ))
+        },
+    );
+    SharedColumns {
+        expr: Some(expr),
+        names,
     }
 }

@@ -7,12 +7,13 @@
 //! accepted with or without `T`/`Z`. Columns greenops does not keep are listed in the summary.
 
 use super::canonical::{CanonicalFrame, first_of, row, text};
-use super::normalize::{enum_expr, json_field, tags_from_json};
+use super::normalize::{enum_expr, json_fields, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
 use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result};
+use crate::ingest::billed::BilledColumns;
 use polars::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -92,7 +93,8 @@ impl Adapter for FocusAdapter {
                 ColumnKind::Enum => enum_expr(raw, spec.name),
                 ColumnKind::Float => measurement(raw),
                 ColumnKind::Json if spec.name == "Tags" => {
-                    let [tags, raw_tags] = tags_from_json(raw, &file.display(), source);
+                    let [tags, raw_tags] =
+                        frame.shared(tags_from_json(raw, &file.display(), source));
                     frame.set("x_RawTags", raw_tags);
                     tags
                 }
@@ -120,21 +122,18 @@ impl Adapter for FocusAdapter {
             );
         // carbon estimation needs instance shape: FOCUS carries it in SkuPriceDetails (1.1+)
         if let Some(details) = resolved.get("SkuPriceDetails") {
-            let details = text(details);
-            if !frame.has("x_InstanceType") {
-                frame.set(
-                    "x_InstanceType",
-                    json_field(details.clone(), "InstanceType"),
-                );
-            }
-            if !frame.has("x_vCPUs") {
-                frame.set(
-                    "x_vCPUs",
-                    measurement(json_field(details.clone(), "CoreCount")),
-                );
-            }
-            if !frame.has("x_MemoryGB") {
-                frame.set("x_MemoryGB", measurement(json_field(details, "MemorySize")));
+            let [instance, cores, memory] = frame.shared(json_fields(
+                text(details),
+                ["InstanceType", "CoreCount", "MemorySize"],
+            ));
+            for (column, value) in [
+                ("x_InstanceType", instance),
+                ("x_vCPUs", measurement(cores)),
+                ("x_MemoryGB", measurement(memory)),
+            ] {
+                if !frame.has(column) {
+                    frame.set(column, value);
+                }
             }
         }
         if !frame.has("ChargeCategory") {
@@ -158,25 +157,12 @@ impl Adapter for FocusAdapter {
         Ok(frame.apply(raw))
     }
 
-    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
-        let resolved = resolve_header(header);
-        let Some(billed) = resolved.get("BilledCost") else {
-            return Ok(None);
-        };
-        let origin = Origin::new(&file.display());
-        let raw = scan_raw(file, &["", "NULL"]).map_err(|e| JobError::BadFile {
-            file: file.display(),
-            reason: e.to_string(),
-        })?;
-        Ok(Some(
-            raw.select([
-                len().alias("rows"),
-                origin
-                    .money(col(billed.as_str()), billed)
-                    .sum()
-                    .alias("billed"),
-            ]),
-        ))
+    fn billed_columns(&self, header: &[String]) -> Option<BilledColumns> {
+        let billed = resolve_header(header).remove("BilledCost")?;
+        Some(BilledColumns {
+            columns: vec![billed],
+            null_tokens: &["NULL"],
+        })
     }
 
     fn provider_key(&self) -> Expr {

@@ -9,6 +9,7 @@
 
 pub mod aws_cur;
 pub mod azure;
+pub mod billed;
 pub mod canonical;
 pub mod focus;
 pub mod fx;
@@ -140,14 +141,22 @@ pub trait Adapter: Send + Sync {
     ) -> Result<LazyFrame>;
     /// The provider partition value, from the canonical frame.
     fn provider_key(&self) -> Expr;
+    /// The raw columns whose first non-blank value is a row's BilledCost, for the "written
+    /// equals source" gate; `None` (the default) when the format gives no such simple rule.
+    fn billed_columns(&self, _header: &[String]) -> Option<billed::BilledColumns> {
+        None
+    }
     /// One row with `rows` and `billed` (Σ BilledCost) of `file`, computed from the raw file
-    /// independently of [`Adapter::canonical`], for the "written equals source" gate. `None`
-    /// (the default) when the format gives no simple rule.
+    /// independently of [`Adapter::canonical`], for the "written equals source" gate. The
+    /// default scans the [`Adapter::billed_columns`]; `None` when the format gives no rule.
+    /// (CSV files with billed columns are totalled during the record check instead.)
     ///
     /// # Errors
     /// The file cannot be scanned.
-    fn source_totals(&self, _file: &InputFile, _header: &[String]) -> Result<Option<LazyFrame>> {
-        Ok(None)
+    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
+        self.billed_columns(header)
+            .map(|b| billed::lazy_totals(file, &b))
+            .transpose()
     }
     /// Whether CSV rows may have fewer fields than the header (trailing columns then read as
     /// null). Rows with more fields are always refused.
@@ -235,23 +244,15 @@ pub async fn ingest(
         let header = file.header()?;
         let lf = adapter.canonical(file, &header, &ctx)?;
         frames.push(count_rows(lf, progress.clone(), rows_read.clone()));
-        headers.push(header.len());
+        headers.push(header);
     }
-    // hashing and the field-count check read the raw files on their own thread, while polars reads
+    // hashing, the field-count check and the CSV files' own totals read the raw files on their
+    // own thread, while polars reads
     let side_reads = {
-        let (files, manifests) = (export.files.clone(), export.manifests.clone());
-        let allow_short = adapter.short_rows_allowed();
-        std::thread::spawn(move || -> Result<Vec<warehouse::SourceFile>> {
-            let mut sources = Vec::new();
-            for (file, columns) in files.iter().zip(headers) {
-                records::check_field_counts(file, columns, allow_short)?;
-                sources.push(file.describe()?);
-            }
-            for manifest in &manifests {
-                sources.push(InputFile::inspect(manifest)?.describe()?);
-            }
-            Ok(sources)
-        })
+        let files = export.files.clone();
+        let manifests = export.manifests.clone();
+        let kind = request.kind;
+        std::thread::spawn(move || side_read(kind, &files, headers, &manifests))
     };
     let mut all = concat(
         frames,
@@ -289,7 +290,10 @@ pub async fn ingest(
         Err(e) => return Err(e.into()),
     };
 
-    let sources = side_reads.join().map_err(|_| {
+    let SideReads {
+        sources,
+        csv_totals,
+    } = side_reads.join().map_err(|_| {
         JobError::Polars(PolarsError::ComputeError("source check panicked".into()))
     })??;
 
@@ -304,6 +308,7 @@ pub async fn ingest(
             report.outcomes.extend(reconcile::reconcile(
                 adapter.as_ref(),
                 &files,
+                &csv_totals,
                 staging.lazy()?,
             )?);
             Ok((staging, report))
@@ -338,6 +343,45 @@ pub async fn ingest(
     progress.phase("summarising");
     tracing::info!(run_id = %request.run_id, phase = "summarising", "Ingest phase.");
     summary::summarise(warehouse, &record, sources, report, started.elapsed()).await
+}
+
+/// What the side thread learnt from the raw files.
+struct SideReads {
+    /// Every data file and manifest, hashed.
+    sources: Vec<warehouse::SourceFile>,
+    /// Rows and Σ billed cost of the CSV files whose adapter names their billed columns, by
+    /// [`InputFile::display`].
+    csv_totals: BTreeMap<String, billed::SourceTotals>,
+}
+
+/// Checks every CSV file's records (totalling it on the way where the adapter says how), and
+/// hashes every file and manifest.
+fn side_read(
+    kind: SourceKind,
+    files: &[InputFile],
+    headers: Vec<Vec<String>>,
+    manifests: &[PathBuf],
+) -> Result<SideReads> {
+    let adapter = kind.adapter();
+    let mut out = SideReads {
+        sources: Vec::new(),
+        csv_totals: BTreeMap::new(),
+    };
+    for (file, header) in files.iter().zip(headers) {
+        let totaliser = adapter
+            .billed_columns(&header)
+            .and_then(|b| billed::BilledTotaliser::new(file, &header, &b));
+        let totals =
+            records::check_records(file, header.len(), adapter.short_rows_allowed(), totaliser)?;
+        if let Some(totals) = totals {
+            out.csv_totals.insert(file.display(), totals);
+        }
+        out.sources.push(file.describe()?);
+    }
+    for manifest in manifests {
+        out.sources.push(InputFile::inspect(manifest)?.describe()?);
+    }
+    Ok(out)
 }
 
 fn count_rows(lf: LazyFrame, progress: Arc<dyn Progress>, total: Arc<AtomicU64>) -> LazyFrame {

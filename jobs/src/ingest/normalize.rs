@@ -1,5 +1,6 @@
 //! Normalisation of enumerations and tags to one spelling.
 
+use super::canonical::{SharedColumns, shared_text_columns};
 use crate::error::bad_value_polars;
 use polars::prelude::*;
 use serde_json::{Map, Value};
@@ -71,28 +72,25 @@ pub fn enum_expr(raw: Expr, column: &'static str) -> Expr {
     )
 }
 
-/// One key of a JSON-object text column as text (`SkuPriceDetails.CoreCount` → `"4"`); null when the
-/// cell is empty, not an object, or lacks the key.
-pub fn json_field(raw: Expr, key: &'static str) -> Expr {
-    raw.map(
-        move |c| {
-            let text = c.cast(&DataType::String)?;
-            let out: StringChunked = text
-                .str()?
-                .iter()
-                .map(|v| {
-                    let obj = serde_json::from_str::<Value>(v?).ok()?;
-                    match obj.get(key)? {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Null => None,
-                        other => Some(other.to_string()),
-                    }
-                })
-                .collect();
-            Ok(out.with_name(c.name().clone()).into_column())
-        },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
-    )
+/// Values of top-level keys of a JSON-object text column, as text (strings unquoted, other
+/// values as JSON; text that is not an object gives nulls). Each row is parsed once for all
+/// `keys` ([`SharedColumns`]).
+pub fn json_fields<const N: usize>(raw: Expr, keys: [&'static str; N]) -> SharedColumns<N> {
+    shared_text_columns(raw, keys, move |c| {
+        let text = c.cast(&DataType::String)?;
+        let mut out: [Vec<Option<String>>; N] = std::array::from_fn(|_| Vec::new());
+        for v in text.str()?.iter() {
+            let obj = v.and_then(|v| serde_json::from_str::<Value>(v).ok());
+            for (key, column) in keys.iter().zip(out.iter_mut()) {
+                column.push(obj.as_ref().and_then(|o| match o.get(key)? {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Null => None,
+                    other => Some(other.to_string()),
+                }));
+            }
+        }
+        Ok(out)
+    })
 }
 
 /// The normalised form of a tag key: trimmed, lower-case, whitespace as `_`, and AWS's `user:` /
@@ -129,37 +127,29 @@ pub fn tag_pair(raw: Map<String, Value>) -> (Option<String>, Option<String>) {
     )
 }
 
+/// The two tag columns, in the order the tag functions return them.
+pub const TAG_COLUMNS: [&str; 2] = ["Tags", "x_RawTags"];
+
 /// The tag maps of one batch, one per row.
 type TagRows = Vec<Map<String, Value>>;
 
 /// `Tags` and `x_RawTags` from `input`, whose batches `rows_of` turns into one tag map per row.
-fn tag_exprs<F>(input: Expr, rows_of: F) -> [Expr; 2]
+///
+/// Each row's tags are parsed once for both ([`SharedColumns`]).
+fn tag_exprs<F>(input: Expr, rows_of: F) -> SharedColumns<2>
 where
-    F: Fn(&Column) -> PolarsResult<TagRows> + Clone + Send + Sync + 'static,
+    F: Fn(&Column) -> PolarsResult<TagRows> + Send + Sync + 'static,
 {
-    let build = |normalized: bool| {
-        let rows_of = rows_of.clone();
-        input.clone().map(
-            move |c| {
-                let out: StringChunked = rows_of(&c)?
-                    .into_iter()
-                    .map(|m| {
-                        let (tags, raw) = tag_pair(m);
-                        if normalized { tags } else { raw }
-                    })
-                    .collect();
-                Ok(out.with_name(c.name().clone()).into_column())
-            },
-            |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
-        )
-    };
-    [build(true), build(false)]
+    shared_text_columns(input, TAG_COLUMNS, move |c| {
+        let (tags, raw) = rows_of(c)?.into_iter().map(tag_pair).unzip();
+        Ok([tags, raw])
+    })
 }
 
 /// Expressions for `Tags` and `x_RawTags` from a JSON-object text column (FOCUS `Tags`, CUR 2.0
 /// `resource_tags` in CSV) or a Parquet MAP column (CUR 2.0 `resource_tags` in Parquet).
 /// A text value that is not a JSON object is a bad value.
-pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> [Expr; 2] {
+pub fn tags_from_json(raw: Expr, file: &str, column: &str) -> SharedColumns<2> {
     let file: Arc<str> = file.into();
     let column: Arc<str> = column.into();
     let input = as_struct(vec![
@@ -217,12 +207,9 @@ fn map_rows(list: &Series) -> PolarsResult<TagRows> {
 
 /// Expressions for `Tags` and `x_RawTags` from one column per tag (`raw_keys[i]` names the tag
 /// held by `columns[i]`), as in AWS CUR's `resourceTags/*` columns. Empty values are absent tags.
-pub fn tags_from_columns(columns: Vec<Expr>, raw_keys: Vec<String>) -> [Expr; 2] {
+pub fn tags_from_columns(columns: Vec<Expr>, raw_keys: Vec<String>) -> SharedColumns<2> {
     if columns.is_empty() {
-        return [
-            lit(NULL).cast(DataType::String),
-            lit(NULL).cast(DataType::String),
-        ];
+        return SharedColumns::nulls(TAG_COLUMNS);
     }
     let keys: Arc<[String]> = raw_keys.into();
     let input = as_struct(
@@ -279,9 +266,15 @@ mod tests {
             .unwrap();
         let out = df
             .lazy()
+            .with_column(
+                json_fields(col("d"), ["CoreCount", "InstanceType"])
+                    .expr
+                    .unwrap()
+                    .alias("s"),
+            )
             .select([
-                json_field(col("d"), "CoreCount").alias("c"),
-                json_field(col("d"), "InstanceType").alias("i"),
+                col("s").struct_().field_by_name("CoreCount").alias("c"),
+                col("s").struct_().field_by_name("InstanceType").alias("i"),
             ])
             .collect()
             .unwrap();
@@ -291,6 +284,49 @@ mod tests {
             out.column("i").unwrap().str().unwrap().get(0),
             Some("m5.xlarge")
         );
+    }
+
+    #[test]
+    fn tags_are_parsed_once_for_both_columns() {
+        use crate::ingest::canonical::CanonicalFrame;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = Arc::new(AtomicUsize::new(0)); // rows parsed
+        let counted = calls.clone();
+        let columns = tag_exprs(col("t"), move |c: &Column| {
+            counted.fetch_add(c.len(), Ordering::SeqCst);
+            Ok(c.str()?
+                .iter()
+                .map(|v| {
+                    v.and_then(|v| serde_json::from_str(v).ok())
+                        .unwrap_or_default()
+                })
+                .collect())
+        });
+        let df = df!("t" => [Some(r#"{"User:Team":"a"}"#), None]).unwrap();
+        for engine in [Engine::InMemory, Engine::Streaming] {
+            calls.store(0, Ordering::SeqCst);
+            let mut frame = CanonicalFrame::new();
+            let [tags, raw] = frame.shared(columns.clone());
+            frame.set("Tags", tags).set("x_RawTags", raw);
+            let out = frame
+                .apply(df.clone().lazy())
+                .select([col("Tags"), col("x_RawTags")])
+                .collect_with_engine(engine)
+                .unwrap()
+                .unwrap_single();
+            // every row parsed once (the streaming engine may split the rows into batches)
+            assert_eq!(calls.load(Ordering::SeqCst), df.height(), "{engine:?}");
+            let got = |c: &str| {
+                out.column(c)
+                    .unwrap()
+                    .str()
+                    .unwrap()
+                    .get(0)
+                    .map(str::to_string)
+            };
+            assert_eq!(got("Tags").as_deref(), Some(r#"{"team":"a"}"#));
+            assert_eq!(got("x_RawTags").as_deref(), Some(r#"{"User:Team":"a"}"#));
+        }
     }
 
     #[test]

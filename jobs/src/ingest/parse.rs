@@ -25,6 +25,11 @@ impl Origin {
         Self { file: file.into() }
     }
 
+    /// The file the values come from.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
     /// A money column (`Decimal(38, 24)`) from `raw`, which may be text (plain or E-notation),
     /// integer, float (converted through its shortest round-trip decimal form) or decimal.
     pub fn money(&self, raw: Expr, column: &str) -> Expr {
@@ -37,34 +42,59 @@ impl Origin {
     }
 
     fn decimal(&self, raw: Expr, column: &str, scale: usize) -> Expr {
-        let file = self.file.clone();
+        let origin = self.clone();
         let column: Arc<str> = column.into();
-        let target = DataType::Decimal(DECIMAL_PRECISION, scale);
-        let out = target.clone();
+        let out = DataType::Decimal(DECIMAL_PRECISION, scale);
         with_row(raw).map(
             move |c| {
                 let (value, rows) = split(&c)?;
-                let text = as_text(&value)?;
-                let parsed = text.cast_with_options(
-                    &target,
-                    polars::chunked_array::cast::CastOptions::NonStrict,
-                )?;
-                if let Some(i) = first_failure(&text, &parsed)? {
-                    let v = text.str()?.get(i).unwrap_or_default().to_string();
-                    return Err(bad_value_polars(
-                        &file,
-                        row_at(&rows, i),
-                        &column,
-                        &format!(
-                            "{v:?} is not a decimal number (or has more than {} integer digits)",
-                            DECIMAL_PRECISION - scale
-                        ),
-                    ));
-                }
-                Ok(parsed.into_column())
+                Ok(origin
+                    .decimal_values(&value, &rows, &column, scale)?
+                    .into_column())
             },
             move |_, f| Ok(Field::new(f.name().clone(), out.clone())),
         )
+    }
+
+    /// Money values (`Decimal(38, 24)`) parsed from `value` exactly as [`Self::money`] parses a
+    /// column; `rows` holds each value's data row, for the error.
+    ///
+    /// # Errors
+    /// A [`crate::JobError::BadValue`] (encoded as a polars error) naming the first value that
+    /// is not a decimal number.
+    pub fn money_values(
+        &self,
+        value: &Series,
+        rows: &Series,
+        column: &str,
+    ) -> PolarsResult<Series> {
+        self.decimal_values(value, rows, column, MONEY_SCALE)
+    }
+
+    fn decimal_values(
+        &self,
+        value: &Series,
+        rows: &Series,
+        column: &str,
+        scale: usize,
+    ) -> PolarsResult<Series> {
+        let target = DataType::Decimal(DECIMAL_PRECISION, scale);
+        let text = as_text(value)?;
+        let parsed =
+            text.cast_with_options(&target, polars::chunked_array::cast::CastOptions::NonStrict)?;
+        if let Some(i) = first_failure(&text, &parsed)? {
+            let v = text.str()?.get(i).unwrap_or_default().to_string();
+            return Err(bad_value_polars(
+                &self.file,
+                row_at(rows, i),
+                column,
+                &format!(
+                    "{v:?} is not a decimal number (or has more than {} integer digits)",
+                    DECIMAL_PRECISION - scale
+                ),
+            ));
+        }
+        Ok(parsed)
     }
 
     /// A UTC timestamp from text in any of the forms billing exports use (see

@@ -2,6 +2,7 @@
 //! must equal those computed from the file itself by a separate, mapping-independent read.
 
 use super::Adapter;
+use super::billed::SourceTotals;
 use super::quality::{CheckOutcome, Severity};
 use super::source::InputFile;
 use crate::error::{Result, from_polars};
@@ -64,6 +65,32 @@ fn written_per_file(
         .collect())
 }
 
+/// The adapter's own totals of `file`, read by a separate scan.
+fn lazy_source_totals(adapter: &dyn Adapter, file: &InputFile) -> Result<Option<SourceTotals>> {
+    let name = file.display();
+    let header = file.header()?;
+    let Some(source) = adapter.source_totals(file, &header)? else {
+        return Ok(None);
+    };
+    let df = source
+        .select([
+            col("rows").cast(DataType::UInt64),
+            col("billed").cast(warehouse::schema::money_dtype()),
+        ])
+        .collect_with_engine(Engine::Streaming)
+        .map_err(|e| from_polars(e, Some(&name)))?
+        .unwrap_single();
+    Ok(Some(SourceTotals {
+        rows: df.column("rows")?.u64()?.get(0).unwrap_or(0),
+        billed: df
+            .column("billed")?
+            .decimal()?
+            .physical()
+            .get(0)
+            .unwrap_or(0),
+    }))
+}
+
 /// Exact text of an i128 at the money scale.
 fn decimal_text(v: i128) -> String {
     let scale = warehouse::schema::MONEY_SCALE as u32;
@@ -79,41 +106,34 @@ fn decimal_text(v: i128) -> String {
     }
 }
 
-/// Compares, per file, what was written with what the file holds. Files whose adapter cannot
-/// state their totals are compared on nothing (and listed as such in debug logs).
+/// Compares, per file, what was written with what the file holds: `csv_totals` (from the record
+/// check's pass) where present, else the adapter's [`Adapter::source_totals`]. Files whose
+/// adapter cannot state their totals are compared on nothing (and listed as such in debug logs).
 ///
 /// # Errors
 /// Reading the staged data or a source file failed.
 pub fn reconcile(
     adapter: &dyn Adapter,
     files: &[InputFile],
+    csv_totals: &BTreeMap<String, SourceTotals>,
     staged: LazyFrame,
 ) -> Result<Vec<CheckOutcome>> {
     let written = written_per_file(staged)?;
     let mut out = Vec::new();
     for file in files {
         let name = file.display();
-        let header = file.header()?;
-        let Some(source) = adapter.source_totals(file, &header)? else {
-            tracing::debug!(file = %name, "No source totals for this format; skipping reconciliation.");
-            continue;
+        let source = match csv_totals.get(&name) {
+            Some(totals) => *totals,
+            None => match lazy_source_totals(adapter, file)? {
+                Some(totals) => totals,
+                None => {
+                    tracing::debug!(file = %name, "No source totals for this format; skipping reconciliation.");
+                    continue;
+                }
+            },
         };
-        let df = source
-            .select([
-                col("rows").cast(DataType::UInt64),
-                col("billed").cast(warehouse::schema::money_dtype()),
-            ])
-            .collect_with_engine(Engine::Streaming)
-            .map_err(|e| from_polars(e, Some(&name)))?
-            .unwrap_single();
-        let source_rows = df.column("rows")?.u64()?.get(0).unwrap_or(0);
-        let source_billed = decimal_text(
-            df.column("billed")?
-                .decimal()?
-                .physical()
-                .get(0)
-                .unwrap_or(0),
-        );
+        let source_rows = source.rows;
+        let source_billed = decimal_text(source.billed);
         let (got, partitions) = written.get(&name).cloned().unwrap_or((
             Totals {
                 rows: 0,
@@ -211,6 +231,7 @@ mod gate_tests {
         let ok = reconcile(
             &Fixed,
             std::slice::from_ref(&file),
+            &BTreeMap::new(),
             staged(&file.display(), &["1.25", "2.25"]),
         )
         .unwrap();
@@ -218,6 +239,7 @@ mod gate_tests {
         let lost = reconcile(
             &Fixed,
             std::slice::from_ref(&file),
+            &BTreeMap::new(),
             staged(&file.display(), &["1.25", "2.24"]),
         )
         .unwrap();
@@ -230,6 +252,7 @@ mod gate_tests {
         let dropped = reconcile(
             &Fixed,
             std::slice::from_ref(&file),
+            &BTreeMap::new(),
             staged(&file.display(), &["3.5"]),
         )
         .unwrap();
@@ -239,5 +262,37 @@ mod gate_tests {
             .map(|o| o.check.as_str())
             .collect();
         assert_eq!(failed, ["source_rows"]);
+    }
+
+    #[test]
+    fn totals_from_the_record_pass_are_used_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, "a\n1\n2\n").unwrap();
+        let file = InputFile::inspect(&path).unwrap();
+        let unit = 10i128.pow(warehouse::schema::MONEY_SCALE as u32);
+        // the record pass saw 4.5 (the Fixed adapter's own scan would say 3.5)
+        let csv_totals = BTreeMap::from([(
+            file.display(),
+            SourceTotals {
+                rows: 2,
+                billed: 45 * unit / 10,
+            },
+        )]);
+        let failed = |costs: &[&str]| -> Vec<String> {
+            reconcile(
+                &Fixed,
+                std::slice::from_ref(&file),
+                &csv_totals,
+                staged(&file.display(), costs),
+            )
+            .unwrap()
+            .into_iter()
+            .filter(|o| o.failed_rows > 0)
+            .map(|o| o.check)
+            .collect()
+        };
+        assert!(failed(&["2.25", "2.25"]).is_empty());
+        assert_eq!(failed(&["1.25", "2.25"]), ["source_billed_total"]);
     }
 }

@@ -92,6 +92,7 @@ pub fn run(args: &BenchIngestArgs) -> anyhow::Result<Exit> {
             rows: reference::rows_printed(&m.stdout),
             wall: m.wall,
             peak_rss_bytes: m.peak_rss_bytes,
+            peak_anon_bytes: m.peak_anon_bytes,
             output_bytes: dir_bytes(&out),
         });
         if script.module == "polars" {
@@ -131,6 +132,7 @@ fn greenops(args: &BenchIngestArgs, input: &Dataset) -> anyhow::Result<EngineRun
         rows: super::ingested_rows(&m.stdout),
         wall: m.wall,
         peak_rss_bytes: m.peak_rss_bytes,
+        peak_anon_bytes: m.peak_anon_bytes,
         output_bytes: dir_bytes(&warehouse),
     })
 }

@@ -1,5 +1,7 @@
 //! Runs one child process and measures its wall time and peak resident memory (of that child
-//! alone: `wait4` returns the reaped child's own `rusage`).
+//! alone: `wait4` returns the reaped child's own `rusage`). On Linux it also samples the child's
+//! anonymous (private) resident memory: peak RSS counts the pages of files the child maps, which
+//! the kernel can drop at any time, and polars maps its input files.
 
 use anyhow::Context;
 use std::io::{BufRead, BufReader};
@@ -13,6 +15,9 @@ pub struct Measured {
     pub wall: Duration,
     /// Peak resident set size of the child, in bytes (`None` where the platform does not say).
     pub peak_rss_bytes: Option<u64>,
+    /// Peak anonymous resident memory (`RssAnon`, sampled every 20 ms), in bytes; `None` off
+    /// Linux.
+    pub peak_anon_bytes: Option<u64>,
     /// How the child ended.
     pub status: ExitStatus,
     /// Everything the child printed on stdout.
@@ -45,15 +50,59 @@ pub fn run(cmd: &mut Command, label: &str) -> anyhow::Result<Measured> {
         }
         all
     });
+    let sampler = AnonSampler::start(child.id());
     let (status, peak_rss_bytes) = wait(child).with_context(|| format!("waiting for {cmd:?}"))?;
     let wall = started.elapsed();
+    let peak_anon_bytes = sampler.stop();
     let stdout = reader.join().unwrap_or_default();
     Ok(Measured {
         wall,
         peak_rss_bytes,
+        peak_anon_bytes,
         status,
         stdout,
     })
+}
+
+/// Samples `RssAnon` of a running process from `/proc/<pid>/status` on its own thread.
+struct AnonSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Option<u64>>,
+}
+
+impl AnonSampler {
+    fn start(pid: u32) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let status = format!("/proc/{pid}/status");
+            let mut peak = None;
+            while !stopping.load(Ordering::Relaxed) {
+                if let Some(anon) = std::fs::read_to_string(&status)
+                    .ok()
+                    .and_then(|s| anon_bytes(&s))
+                {
+                    peak = Some(peak.map_or(anon, |p: u64| p.max(anon)));
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            peak
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) -> Option<u64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().ok().flatten()
+    }
+}
+
+/// `RssAnon:   123456 kB` → bytes.
+fn anon_bytes(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("RssAnon:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Reaps the child with `wait4`, which also returns its resource usage.
@@ -101,5 +150,26 @@ mod tests {
         assert_eq!(m.stdout, "hello\n");
         assert_eq!(m.status.code(), Some(3));
         assert!(m.peak_rss_bytes.unwrap() > 0);
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn samples_anonymous_memory_of_a_child_that_allocates() {
+        // python holding 200 MB of private memory for a moment
+        let m = run(
+            Command::new("python3").args([
+                "-c",
+                "import time; b = bytearray(200_000_000); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.3)",
+            ]),
+            "py",
+        )
+        .unwrap();
+        assert!(m.status.success());
+        let anon = m.peak_anon_bytes.expect("Linux reports RssAnon");
+        assert!(anon > 200_000_000, "{anon}");
+        assert_eq!(
+            anon_bytes("Name:\tx\nRssAnon:\t   2048 kB\n"),
+            Some(2 * 1024 * 1024)
+        );
     }
 }

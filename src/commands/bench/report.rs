@@ -14,8 +14,10 @@ pub struct EngineRun {
     pub rows: Option<u64>,
     /// Wall time.
     pub wall: Duration,
-    /// Peak RSS, bytes.
+    /// Peak RSS, bytes (including the pages of mapped input files).
     pub peak_rss_bytes: Option<u64>,
+    /// Peak anonymous (private) resident memory, bytes.
+    pub peak_anon_bytes: Option<u64>,
     /// Size of what it wrote, bytes.
     pub output_bytes: u64,
 }
@@ -47,7 +49,7 @@ pub fn print(input: &Dataset, runs: &[EngineRun], notes: &[String]) {
     );
     println!();
     println!(
-        "{:<9} {:>12} {:>8} {:>10} {:>10} {:>9} {:>13} {:>8}  work",
+        "{:<9} {:>12} {:>8} {:>10} {:>10} {:>9} {:>13} {:>9} {:>8}  work",
         "engine",
         "rows written",
         "wall s",
@@ -55,6 +57,7 @@ pub fn print(input: &Dataset, runs: &[EngineRun], notes: &[String]) {
         "file MB/s",
         "CSV MB/s",
         "peak RSS MiB",
+        "anon MiB",
         "out MB",
     );
     for r in runs {
@@ -63,15 +66,15 @@ pub fn print(input: &Dataset, runs: &[EngineRun], notes: &[String]) {
             .uncompressed_bytes
             .map_or("-".to_string(), |b| format!("{:.1}", b as f64 / MB / secs));
         println!(
-            "{:<9} {:>12} {:>8.2} {:>10} {:>10.1} {:>9} {:>13} {:>8.1}  {}",
+            "{:<9} {:>12} {:>8.2} {:>10} {:>10.1} {:>9} {:>13} {:>9} {:>8.1}  {}",
             r.engine,
             r.rows.map_or("?".to_string(), group),
             secs,
             group((input.rows as f64 / secs).round() as u64),
             input.compressed_bytes as f64 / MB / secs,
             csv_rate,
-            r.peak_rss_bytes
-                .map_or("-".to_string(), |b| format!("{:.1}", b as f64 / MIB)),
+            mib(r.peak_rss_bytes),
+            mib(r.peak_anon_bytes),
             r.output_bytes as f64 / MB,
             r.work,
         );
@@ -86,7 +89,8 @@ pub fn print(input: &Dataset, runs: &[EngineRun], notes: &[String]) {
     }
     println!(
         "(×: greenops ÷ reference, above 1 = greenops slower or bigger; rows/s and MB/s are input \
-         rows and input bytes over wall time; MB = 10^6 bytes)"
+         rows and input bytes over wall time; MB = 10^6 bytes; peak RSS counts the pages of \
+         mapped input files, anon only private memory)"
     );
     for r in runs {
         if r.rows.is_some_and(|n| n != input.rows) {
@@ -103,20 +107,30 @@ pub fn print(input: &Dataset, runs: &[EngineRun], notes: &[String]) {
     }
 }
 
-/// `greenops vs duckdb: wall time ×1.19, peak RSS ×0.27 (750 vs 2825 MiB)`.
-fn ratio_line(ours: &EngineRun, reference: &EngineRun) -> String {
-    let wall = ours.wall.as_secs_f64() / reference.wall.as_secs_f64().max(1e-9);
-    let rss = match (ours.peak_rss_bytes, reference.peak_rss_bytes) {
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("-".to_string(), |b| format!("{:.1}", b as f64 / MIB))
+}
+
+/// `, peak RSS ×0.27 (750 vs 2825 MiB)`, or nothing when either side is unknown.
+fn memory_ratio(label: &str, ours: Option<u64>, reference: Option<u64>) -> String {
+    match (ours, reference) {
         (Some(x), Some(y)) if y > 0 => format!(
-            ", peak RSS ×{:.2} ({:.0} vs {:.0} MiB)",
+            ", {label} ×{:.2} ({:.0} vs {:.0} MiB)",
             x as f64 / y as f64,
             x as f64 / MIB,
             y as f64 / MIB
         ),
         _ => String::new(),
-    };
+    }
+}
+
+/// `greenops vs duckdb: wall time ×1.19 (…), peak RSS ×0.27 (750 vs 2825 MiB), anon ×0.25 (…)`.
+fn ratio_line(ours: &EngineRun, reference: &EngineRun) -> String {
+    let wall = ours.wall.as_secs_f64() / reference.wall.as_secs_f64().max(1e-9);
+    let rss = memory_ratio("peak RSS", ours.peak_rss_bytes, reference.peak_rss_bytes);
+    let anon = memory_ratio("anon", ours.peak_anon_bytes, reference.peak_anon_bytes);
     format!(
-        "{} vs {}: wall time ×{wall:.2} ({:.2} vs {:.2} s){rss}",
+        "{} vs {}: wall time ×{wall:.2} ({:.2} vs {:.2} s){rss}{anon}",
         ours.engine,
         reference.engine,
         ours.wall.as_secs_f64(),
@@ -136,6 +150,7 @@ mod tests {
             rows: Some(10),
             wall: Duration::from_secs(secs),
             peak_rss_bytes: Some(mib * 1024 * 1024),
+            peak_anon_bytes: None,
             output_bytes: 0,
         };
         assert_eq!(

@@ -26,6 +26,7 @@ use super::scan::scan_raw;
 use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result};
+use crate::ingest::billed::BilledColumns;
 use naming::{CurColumns, CurStyle};
 use polars::prelude::*;
 use std::collections::HashMap;
@@ -134,27 +135,19 @@ impl Adapter for AwsCurAdapter {
         Ok(frame.apply(raw))
     }
 
-    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
-        let Some(cols) = CurColumns::resolve(header) else {
-            return Ok(None);
-        };
-        let origin = Origin::new(&file.display());
-        let money = |key: &str| cols.get(key).map(|c| origin.money(col(c), c));
-        let Some(unblended) = money("line_item_unblended_cost") else {
-            return Ok(None);
-        };
-        let billed = match money("line_item_net_unblended_cost") {
-            Some(net) => first_of(vec![net, unblended]),
-            None => unblended,
-        };
-        let raw = scan_raw(file, &[""]).map_err(|e| JobError::BadFile {
-            file: file.display(),
-            reason: e.to_string(),
-        })?;
-        Ok(Some(raw.select([
-            len().alias("rows"),
-            billed.sum().alias("billed"),
-        ])))
+    fn billed_columns(&self, header: &[String]) -> Option<BilledColumns> {
+        let cols = CurColumns::resolve(header)?;
+        let unblended = cols.get("line_item_unblended_cost")?;
+        let columns = ["line_item_net_unblended_cost"]
+            .iter()
+            .filter_map(|k| cols.get(k))
+            .chain([unblended])
+            .map(str::to_string)
+            .collect();
+        Some(BilledColumns {
+            columns,
+            null_tokens: &[],
+        })
     }
 
     fn provider_key(&self) -> Expr {
@@ -256,7 +249,7 @@ fn map_columns(
         .otherwise(lit("Standard"));
 
     let invoice = t("bill_invoice_id");
-    let [tags, raw_tags] = match cols.style {
+    let tag_columns = match cols.style {
         CurStyle::Cur2 => tags_from_json(col("resource_tags"), &file.display(), "resource_tags"),
         _ => tags_from_columns(
             cols.tag_columns.iter().map(|(c, _)| text(c)).collect(),
@@ -265,6 +258,7 @@ fn map_columns(
     };
 
     let mut f = CanonicalFrame::new();
+    let [tags, raw_tags] = f.shared(tag_columns);
     f.set("AvailabilityZone", t("line_item_availability_zone"))
         .set("BilledCost", billed)
         .set("BillingAccountId", t("bill_payer_account_id"))

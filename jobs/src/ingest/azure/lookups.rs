@@ -21,6 +21,7 @@
 //! Switzerland North, `chnorth` China North), then with spaces removed (`US East 2` → `useast2`).
 //! An unknown location gives a null RegionId and keeps the location as RegionName.
 
+use crate::ingest::canonical::{SharedColumns, shared_text_columns};
 use polars::prelude::*;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -164,32 +165,47 @@ pub fn service(
     }
 }
 
-/// Expression for the service column `field` from the three text inputs.
-pub fn service_expr(
+/// `ServiceName`, `ServiceCategory` and `ServiceSubcategory` from the three text inputs, looked
+/// up once per distinct input of a batch.
+pub fn service_columns(
     consumed_service: Expr,
     resource_type: Expr,
     meter_category: Expr,
-    field: ServiceField,
-) -> Expr {
-    as_struct(vec![
+) -> SharedColumns<3> {
+    let input = as_struct(vec![
         consumed_service.alias("cs"),
         resource_type.alias("rt"),
         meter_category.alias("mc"),
-    ])
-    .map(
+    ]);
+    let fields = [
+        ServiceField::Name,
+        ServiceField::Category,
+        ServiceField::Subcategory,
+    ];
+    shared_text_columns(
+        input,
+        ["ServiceName", "ServiceCategory", "ServiceSubcategory"],
         move |c| {
-            let fields = c.struct_()?.fields_as_series();
-            let texts: Vec<Series> = fields
+            let texts: Vec<Series> = c
+                .struct_()?
+                .fields_as_series()
                 .iter()
                 .map(|f| f.cast(&DataType::String))
                 .collect::<PolarsResult<_>>()?;
             let (cs, rt, mc) = (texts[0].str()?, texts[1].str()?, texts[2].str()?);
-            let out: StringChunked = (0..c.len())
-                .map(|i| service(cs.get(i), rt.get(i), mc.get(i), field))
-                .collect();
-            Ok(out.with_name(c.name().clone()).into_column())
+            let mut seen = HashMap::new();
+            let mut out: [Vec<Option<String>>; 3] = Default::default();
+            for i in 0..c.len() {
+                let key = (cs.get(i), rt.get(i), mc.get(i));
+                let values = seen
+                    .entry(key)
+                    .or_insert_with(|| fields.map(|f| service(key.0, key.1, key.2, f)));
+                for (column, value) in out.iter_mut().zip(values.iter()) {
+                    column.push(value.clone());
+                }
+            }
+            Ok(out)
         },
-        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
     )
 }
 

@@ -4,10 +4,11 @@
 use super::dataset::Dataset;
 use super::dates::{day_start, month_start, next_day, next_month_start};
 use super::header::{AzureColumns, Schema};
-use super::lookups::{ServiceField, region_expr, resource_type_expr, service_expr};
+use super::lookups::{region_expr, resource_type_expr, service_columns};
 use crate::error::{JobError, Result, bad_value_polars};
+use crate::ingest::canonical::SharedColumns;
 use crate::ingest::canonical::{CanonicalFrame, first_of, row, text};
-use crate::ingest::normalize::{json_field, tags_from_json};
+use crate::ingest::normalize::{TAG_COLUMNS, json_fields, tags_from_json};
 use crate::ingest::parse::{Origin, ROW, measurement};
 use polars::prelude::*;
 use std::sync::Arc;
@@ -325,16 +326,9 @@ pub fn map_columns(
     ]);
     let consumed_service = i.t(&["consumedservice"]);
     let meter_category = i.t(&["metercategory"]);
-    let service = |field| {
-        service_expr(
-            consumed_service.clone(),
-            resource_type.clone(),
-            meter_category.clone(),
-            field,
-        )
-    };
+    let services = service_columns(consumed_service.clone(), resource_type, meter_category);
     let location = i.t(keys::LOCATION);
-    let additional = i.t(&["additionalinfo"]);
+    let additional_info = json_fields(i.t(&["additionalinfo"]), ["ServiceType", "VMSize", "VCPUs"]);
     let invoice = i.t(&["invoiceid"]);
     let status = if cols.schema == Schema::Payg || cols.get(&["invoiceid"]).is_none() {
         lit(billing_status::UNKNOWN)
@@ -343,12 +337,9 @@ pub fn map_columns(
             .then(lit(billing_status::ESTIMATED))
             .otherwise(lit(billing_status::FINAL))
     };
-    let [tags, raw_tags] = match cols.get(&["tags"]) {
+    let tag_columns = match cols.get(&["tags"]) {
         Some(c) => tags_from_json(braced(text(c)), file, c),
-        None => [
-            lit(NULL).cast(DataType::String),
-            lit(NULL).cast(DataType::String),
-        ],
+        None => SharedColumns::nulls(TAG_COLUMNS),
     };
     let account = if cols.schema == Schema::Payg {
         i.required(account_keys)
@@ -358,6 +349,9 @@ pub fn map_columns(
     let subscription = i.t(keys::SUBSCRIPTION);
 
     let mut f = CanonicalFrame::new();
+    let [tags, raw_tags] = f.shared(tag_columns);
+    let [service_name, service_category, service_subcategory] = f.shared(services);
+    let [service_type, vm_size, vcpus] = f.shared(additional_info);
     f.set("AvailabilityZone", i.t(&["availabilityzone"]))
         .set("BilledCost", billed)
         .set("BillingAccountId", account)
@@ -458,9 +452,9 @@ pub fn map_columns(
                 row_fn(vec![resource_id], |a| resource_name_of(a[0])),
             ]),
         )
-        .set("ServiceCategory", service(ServiceField::Category))
-        .set("ServiceName", service(ServiceField::Name))
-        .set("ServiceSubcategory", service(ServiceField::Subcategory))
+        .set("ServiceCategory", service_category)
+        .set("ServiceName", service_name)
+        .set("ServiceSubcategory", service_subcategory)
         .set("SkuId", i.t(&["productid", "meterid"]))
         .set("SkuMeter", i.t(&["metername"]))
         .set("SubAccountId", subscription.clone())
@@ -483,14 +477,8 @@ pub fn map_columns(
         .set("x_ChargeType", charge_type)
         .set("x_ServiceCode", consumed_service)
         .set("x_UsageType", i.t(&["metername"]))
-        .set(
-            "x_InstanceType",
-            first_of(vec![
-                json_field(additional.clone(), "ServiceType"),
-                json_field(additional.clone(), "VMSize"),
-            ]),
-        )
-        .set("x_vCPUs", measurement(json_field(additional, "VCPUs")))
+        .set("x_InstanceType", first_of(vec![service_type, vm_size]))
+        .set("x_vCPUs", measurement(vcpus))
         .set("x_RawTags", raw_tags);
     Ok(f)
 }

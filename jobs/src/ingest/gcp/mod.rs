@@ -63,8 +63,9 @@ pub mod literal;
 pub mod nested;
 pub mod period;
 
+use super::canonical::SharedColumns;
 use super::canonical::{CanonicalFrame, first_of, row};
-use super::normalize::tags_from_json;
+use super::normalize::{TAG_COLUMNS, tags_from_json};
 use super::parse::{Origin, measurement};
 use super::scan::scan_raw;
 use super::source::{InputFile, inputs_at, is_data_file, is_ndjson_file};
@@ -228,14 +229,11 @@ fn map_fields(f: &Fields, file: &InputFile, ctx: &FileContext) -> CanonicalFrame
     let list = first_of(vec![money("cost_at_list"), cost.clone()]);
     let cost_type = t("cost_type");
 
-    let [tags, raw_tags] = if f.has("labels") {
+    let tag_columns = if f.has("labels") {
         let json = labels::labels_json(raw("labels"), &name, "labels");
         tags_from_json(json, &name, "labels")
     } else {
-        [
-            lit(NULL).cast(DataType::String),
-            lit(NULL).cast(DataType::String),
-        ]
+        SharedColumns::nulls(TAG_COLUMNS)
     };
     // per-row functions only over columns the file has (a function of a literal is one row long)
     let system = |key: &'static str, to: DataType| {
@@ -263,6 +261,7 @@ fn map_fields(f: &Fields, file: &InputFile, ctx: &FileContext) -> CanonicalFrame
     };
 
     let mut frame = CanonicalFrame::new();
+    let [tags, raw_tags] = frame.shared(tag_columns);
     frame
         .set("AvailabilityZone", t("location.zone"))
         .set("BilledCost", billed.clone())

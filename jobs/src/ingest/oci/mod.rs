@@ -59,6 +59,7 @@ use super::scan::scan_raw;
 use super::source::{InputFile, inputs_at, is_data_file};
 use super::{Adapter, Export, FileContext};
 use crate::error::{JobError, Result, bad_value_polars};
+use crate::ingest::billed::BilledColumns;
 use header::OciColumns;
 use polars::prelude::*;
 use std::path::Path;
@@ -116,25 +117,12 @@ impl Adapter for OciAdapter {
         false
     }
 
-    fn source_totals(&self, file: &InputFile, header: &[String]) -> Result<Option<LazyFrame>> {
-        let Ok(cols) = OciColumns::resolve(header) else {
-            return Ok(None);
-        };
-        let Some(cost) = cols.get("cost/myCost") else {
-            return Ok(None);
-        };
-        let origin = Origin::new(&file.display());
-        let raw = scan_raw(file, &[""]).map_err(|e| JobError::BadFile {
-            file: file.display(),
-            reason: e.to_string(),
-        })?;
-        let billed = origin
-            .money(col(cost), cost)
-            .fill_null(lit(0).cast(money_dtype()));
-        Ok(Some(raw.select([
-            len().alias("rows"),
-            billed.sum().alias("billed"),
-        ])))
+    fn billed_columns(&self, header: &[String]) -> Option<BilledColumns> {
+        let cols = OciColumns::resolve(header).ok()?;
+        Some(BilledColumns {
+            columns: vec![cols.get("cost/myCost")?.to_string()],
+            null_tokens: &[],
+        })
     }
 }
 
@@ -176,7 +164,7 @@ fn map_columns(
 
     let billed = money("cost/myCost").fill_null(lit(0).cast(money_dtype()));
     let charge_start = ts("lineItem/intervalUsageStart");
-    let [tags, raw_tags] = tags_from_columns(
+    let tag_columns = tags_from_columns(
         cols.tag_columns.iter().map(|(c, _)| text(c)).collect(),
         cols.tag_columns.iter().map(|(_, k)| k.clone()).collect(),
     );
@@ -188,6 +176,7 @@ fn map_columns(
         .eq(lit("true"));
 
     let mut f = CanonicalFrame::new();
+    let [tags, raw_tags] = f.shared(tag_columns);
     f.set("AvailabilityZone", t("product/availabilityDomain"))
         .set("BilledCost", billed.clone())
         .set("BillingAccountId", present("lineItem/tenantId"))
